@@ -1,0 +1,35 @@
+"""scraper: clean article records from news pages and scraped text."""
+
+from .errors import (
+    BinaryInputError,
+    DecodeError,
+    EmptyInputError,
+    FetchError,
+    InputError,
+    NoArticleError,
+    OutputError,
+    RulesError,
+    ScraperError,
+)
+from .extract import extract_html
+from .output import RecordWriter
+from .record import Record
+from .rules import Rules, SiteRule, load_rules
+
+__all__ = [
+    "BinaryInputError",
+    "DecodeError",
+    "EmptyInputError",
+    "FetchError",
+    "InputError",
+    "NoArticleError",
+    "OutputError",
+    "Record",
+    "RecordWriter",
+    "Rules",
+    "RulesError",
+    "ScraperError",
+    "SiteRule",
+    "extract_html",
+    "load_rules",
+]

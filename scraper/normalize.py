@@ -1,0 +1,23 @@
+"""Line normalisation shared by every stage: NFC, no bidi marks, folded whitespace."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Bidi control marks that carry no text (LRM, RLM, embeddings, isolates) and BOM/ZWNBSP.
+_BIDI = dict.fromkeys([0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0xFEFF])
+_SPACE = re.compile(r"\s+")
+
+
+def clean_line(line: str) -> str:
+    """The line as the record keeps it: NFC, whitespace runs folded to one space, trimmed.
+
+    Only whitespace and normalisation change; every other character is kept.
+    """
+    return _SPACE.sub(" ", unicodedata.normalize("NFC", line)).strip()
+
+
+def match_key(line: str) -> str:
+    """A comparison key: `clean_line`, bidi marks removed, case folded."""
+    return clean_line(line.translate(_BIDI)).casefold()
