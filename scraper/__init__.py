@@ -11,6 +11,7 @@ from .errors import (
     RulesError,
     ScraperError,
 )
+from .clean import clean_text
 from .extract import extract_html
 from .output import RecordWriter
 from .record import Record
@@ -30,6 +31,7 @@ __all__ = [
     "RulesError",
     "ScraperError",
     "SiteRule",
+    "clean_text",
     "extract_html",
     "load_rules",
 ]
