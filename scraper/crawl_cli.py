@@ -1,0 +1,192 @@
+"""The `scrape fetch` and `scrape crawl` commands (wired into the `scrape` group in cli.py)."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .crawl import CrawlOptions, fetch_records, run_crawl
+from .errors import OutputError, RulesError, ScraperError
+from .fetch import DEFAULT_USER_AGENT, FetchSettings
+from .output import RecordWriter
+from .record import Record
+from .rules import load_rules
+from .state import LockedError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
+
+
+def _fetch_options(func: Any) -> Any:
+    options = [
+        click.option("--rules", "rules_dir", type=click.Path(file_okay=False, path_type=Path),
+                     help="Rules folder (default: the bundled rules)."),
+        click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path),
+                     default=Path("cache"), show_default=True,
+                     help="HTTP cache (and default crawl state) folder."),
+        click.option("--no-cache", is_flag=True, help="Neither read nor store the HTTP cache."),
+        click.option("--offline", is_flag=True, help="Answer from the cache only; no network."),
+        click.option("--user-agent", default=DEFAULT_USER_AGENT, show_default=True,
+                     help="User-Agent header; its first word is the robots.txt token."),
+        click.option("--delay", type=click.FloatRange(min=0), default=1.0, show_default=True,
+                     help="Seconds between requests to one host (a rule's crawl.delay wins; "
+                          "robots.txt Crawl-delay can lengthen it)."),
+        click.option("--concurrency", type=click.IntRange(min=1), default=8, show_default=True,
+                     help="Requests in flight over all hosts (one per host at a time)."),
+        click.option("--timeout", type=click.FloatRange(min=0.1), default=20.0, show_default=True,
+                     help="Connect and read timeout, seconds."),
+        click.option("--max-bytes", type=click.IntRange(min=1024), default=5 * 1024 * 1024,
+                     show_default=True, help="Largest body accepted (decompressed: 4 times that)."),
+        click.option("--retries", type=click.IntRange(min=0), default=3, show_default=True,
+                     help="Retries of a request after a timeout, connection error, 429 or 5xx."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _settings(kw: dict[str, Any]) -> FetchSettings:
+    if kw["no_cache"] and kw["offline"]:
+        raise click.UsageError("--offline needs the cache; drop --no-cache")
+    return FetchSettings(
+        user_agent=kw["user_agent"], delay=kw["delay"], concurrency=kw["concurrency"],
+        connect_timeout=kw["timeout"], read_timeout=kw["timeout"],
+        total_timeout=max(60.0, 3 * kw["timeout"]), max_attempts=kw["retries"] + 1,
+        max_bytes=kw["max_bytes"], max_decoded_bytes=4 * kw["max_bytes"],
+        cache_dir=None if kw["no_cache"] else kw["cache_dir"], offline=kw["offline"])
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+@click.command("fetch")
+@click.argument("urls", nargs=-1, required=True)
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
+              help="Write records to this folder (NNN_<hash>.txt + records.jsonl).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl"]), default="text",
+              show_default=True, help="What to print when not writing to a folder.")
+@_fetch_options
+def fetch_command(urls: tuple[str, ...], output: Path | None, fmt: str, **kw: Any) -> None:
+    """Fetch URLs (`-` reads them from stdin, one a line), extract and print or write records.
+
+    Exit codes: 0 every URL gave a record; 1 some URL failed or held no article (one line
+    each on stderr); 2 usage or configuration error.
+    """
+    settings = _settings(kw)
+    wanted: list[str] = []
+    for url in urls:
+        if url == "-":
+            wanted += [line.strip() for line in click.get_text_stream("stdin") if line.strip()]
+        else:
+            wanted.append(url)
+    try:
+        rules = load_rules(kw["rules_dir"])
+        writer = RecordWriter(output) if output is not None else None
+        results = fetch_records(wanted, rules, settings)
+    except ScraperError as err:
+        _fail(str(err))
+    code = EXIT_OK
+    records: list[Record] = []
+    for url, outcome in results:
+        if isinstance(outcome, ScraperError):
+            click.echo(f"{url}: {getattr(outcome, 'reason', None) or outcome}", err=True)
+            code = EXIT_FAILED
+            continue
+        records.append(outcome)
+        if writer is not None:
+            try:
+                result = writer.write(outcome)
+            except OutputError as err:
+                _fail(str(err))
+            click.echo(f"{result.name}\t{result.status}\t{url}")
+    if writer is None:
+        if fmt == "json":
+            click.echo(json.dumps([r.to_dict() for r in records], ensure_ascii=False, indent=2))
+        elif fmt == "jsonl":
+            for record in records:
+                click.echo(record.to_json())
+        else:
+            click.echo("\n".join(r.to_text() for r in records), nl=False)
+    sys.exit(code)
+
+
+@click.command("crawl")
+@click.option("--site", "sites", multiple=True, metavar="NAME",
+              help="Crawl only this rule's site (repeatable; default: every site with [crawl]).")
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Records folder (NNN_<hash>.txt + records.jsonl, as `scrape clean -o`).")
+@click.option("--state", "state_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="SQLite crawl state (default: CACHE/crawl-state.sqlite).")
+@click.option("--max-attempts", type=click.IntRange(min=1), default=3, show_default=True,
+              help="Runs in which a URL may fail before it is given up.")
+@click.option("--log-json", is_flag=True, help="One JSON object a line on stderr per event.")
+@click.option("--progress/--no-progress", default=None,
+              help="Progress bar (default: when stderr is a terminal).")
+@_fetch_options
+def crawl_command(sites: tuple[str, ...], output: Path, state_path: Path | None, max_attempts: int,
+                  log_json: bool, progress: bool | None, **kw: Any) -> None:
+    """Discover the sites' articles (feeds, sitemaps, start pages), fetch the new ones and
+    write their records. Safe to run from cron, and to kill: the next run resumes.
+
+    Ends with one line: discovered, new, written, skipped, failed.
+
+    Exit codes: 0 ok (also when nothing was new); 1 some URLs or feeds failed (the rest is
+    written; failed URLs are retried on later runs, up to --max-attempts); 2 usage or
+    configuration error; 3 another crawl holds the state lock (nothing was done).
+    """
+    settings = _settings(kw)
+    options = CrawlOptions(out_dir=output, sites=sites, state_path=state_path,
+                           max_attempts=max_attempts, fetch=settings)
+    show_bar = sys.stderr.isatty() if progress is None else progress
+    reporter = _Reporter(log_json=log_json, bar=show_bar and not log_json)
+    try:
+        rules = load_rules(kw["rules_dir"])
+        summary = run_crawl(rules, options, on_event=reporter)
+    except LockedError as err:
+        reporter.close()
+        click.echo(f"crawl: {err}; exiting", err=True)
+        sys.exit(EXIT_LOCKED)
+    except (RulesError, OutputError, ScraperError, OSError) as err:
+        reporter.close()
+        _fail(str(err))
+    reporter.close()
+    if log_json:
+        click.echo(json.dumps({"event": "summary", **vars(summary)}), err=True)
+    click.echo(summary.line())
+    sys.exit(EXIT_FAILED if summary.failed else EXIT_OK)
+
+
+class _Reporter:
+    """Turns crawl events into a progress bar, JSON log lines or one-line warnings."""
+
+    def __init__(self, *, log_json: bool, bar: bool) -> None:
+        self.log_json, self.want_bar = log_json, bar
+        self.bar: Any = None
+
+    def __call__(self, kind: str, **fields: Any) -> None:
+        if self.log_json:
+            click.echo(json.dumps({"time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                                   "event": kind, **fields}, ensure_ascii=False), err=True)
+        elif kind == "error" or (kind == "url" and fields.get("status") == "failed"):
+            self._echo(f"failed: {fields.get('url')}: {fields.get('error')}")
+        if kind == "todo" and self.want_bar and fields["total"]:
+            self.bar = click.progressbar(length=fields["total"], label="crawl", file=sys.stderr)
+            self.bar.__enter__()
+        elif kind == "url" and self.bar is not None:
+            self.bar.update(1)
+
+    def _echo(self, line: str) -> None:
+        if self.bar is not None:
+            click.echo("", err=True)
+        click.echo(line, err=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None

@@ -1,0 +1,168 @@
+"""Crawl state in SQLite (WAL): one row per article URL, and the lock that keeps runs apart.
+
+A row's status is `pending` (discovered, not done), `done` (its record is in the output
+folder: `record_file`, whose text hash is `content_hash`), `duplicate` (same text as
+`record_file`, written for another URL), `empty` (fetched, but no article in the page),
+`blocked` (robots.txt disallows it) or
+`failed` (`attempts` failed runs so far, `last_error`; retried while under the limit).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .fetch import utc_now
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS urls (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    url          TEXT NOT NULL UNIQUE,
+    site         TEXT NOT NULL,
+    status       TEXT NOT NULL DEFAULT 'pending',
+    attempts     INTEGER NOT NULL DEFAULT 0,
+    last_error   TEXT,
+    content_hash TEXT,
+    record_file  TEXT,
+    first_seen   TEXT NOT NULL,
+    updated      TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS urls_status ON urls (status);
+CREATE INDEX IF NOT EXISTS urls_record ON urls (record_file);
+"""
+FINISHED = ("done", "duplicate", "empty", "blocked")
+
+
+class LockedError(Exception):
+    """Another crawl holds the state lock."""
+
+
+@dataclass(frozen=True)
+class UrlRow:
+    """One article URL as the state knows it."""
+
+    id: int
+    url: str
+    site: str
+    status: str
+    attempts: int
+    last_error: str | None
+    content_hash: str | None
+    record_file: str | None
+
+
+class CrawlLock:
+    """An exclusive, non-blocking `flock` on `<state>.lock`; the kernel drops it if the
+    process dies, so a killed run never leaves a stale lock."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd: int | None = None
+
+    def __enter__(self) -> CrawlLock:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise LockedError(f"{self.path}: another crawl is running") from None
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        self._fd = fd
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+
+class CrawlState:
+    """The URL table; every change is committed at once (a kill loses nothing written)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        """Close the database."""
+        self._db.close()
+
+    def __enter__(self) -> CrawlState:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def add(self, site: str, urls: Iterable[str]) -> int:
+        """Record discovered URLs (already-known ones are left as they are); how many were new."""
+        now = utc_now()
+        before = self._db.total_changes
+        with self._db:
+            self._db.execute("BEGIN")
+            self._db.executemany(
+                "INSERT OR IGNORE INTO urls (url, site, first_seen, updated) VALUES (?, ?, ?, ?)",
+                ((u, site, now, now) for u in urls))
+        return self._db.total_changes - before
+
+    def get(self, url: str) -> UrlRow | None:
+        """The row of a URL, if known."""
+        row = self._db.execute(f"SELECT {_COLUMNS} FROM urls WHERE url = ?", (url,)).fetchone()
+        return UrlRow(*row) if row else None
+
+    def todo(self, sites: Iterable[str], max_attempts: int) -> list[UrlRow]:
+        """Rows of these sites still to fetch, in discovery order: pending, or failed fewer
+        than `max_attempts` times."""
+        names = list(sites)
+        marks = ",".join("?" * len(names))
+        rows = self._db.execute(
+            f"SELECT {_COLUMNS} FROM urls WHERE site IN ({marks}) AND "
+            "(status = 'pending' OR (status = 'failed' AND attempts < ?)) ORDER BY id",
+            (*names, max_attempts)).fetchall()
+        return [UrlRow(*r) for r in rows]
+
+    def rows(self, sites: Iterable[str] | None = None) -> list[UrlRow]:
+        """Every row (of these sites), in discovery order."""
+        if sites is None:
+            cursor = self._db.execute(f"SELECT {_COLUMNS} FROM urls ORDER BY id")
+        else:
+            names = list(sites)
+            cursor = self._db.execute(f"SELECT {_COLUMNS} FROM urls WHERE site IN "
+                                      f"({','.join('?' * len(names))}) ORDER BY id", names)
+        return [UrlRow(*r) for r in cursor]
+
+    def owner(self, record_file: str) -> str | None:
+        """The URL whose record is `record_file` (status done), if any."""
+        row = self._db.execute("SELECT url FROM urls WHERE record_file = ? AND status = 'done'",
+                               (record_file,)).fetchone()
+        return row[0] if row else None
+
+    def finish(self, url: str, status: str, *, content_hash: str | None = None,
+               record_file: str | None = None) -> None:
+        """Mark a URL done, duplicate, empty or blocked."""
+        assert status in FINISHED
+        self._db.execute(
+            "UPDATE urls SET status = ?, content_hash = ?, record_file = ?, last_error = NULL, "
+            "attempts = attempts + 1, updated = ? WHERE url = ?",
+            (status, content_hash, record_file, utc_now(), url))
+
+    def fail(self, url: str, error: str) -> int:
+        """Count a failed attempt at a URL; the attempts so far."""
+        self._db.execute(
+            "UPDATE urls SET status = 'failed', attempts = attempts + 1, last_error = ?, updated = ? "
+            "WHERE url = ?", (error, utc_now(), url))
+        row = self._db.execute("SELECT attempts FROM urls WHERE url = ?", (url,)).fetchone()
+        return int(row[0]) if row else 0
+
+
+_COLUMNS = "id, url, site, status, attempts, last_error, content_hash, record_file"
