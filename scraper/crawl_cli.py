@@ -19,12 +19,14 @@ from .rules import load_rules
 from .state import LockedError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
+RECORD_SEPARATOR = "\f\n"  # between text records, as `scrape clean` prints them
 
 
 def _fetch_options(func: Any) -> Any:
     options = [
-        click.option("--rules", "rules_dir", type=click.Path(file_okay=False, path_type=Path),
-                     help="Rules folder (default: the bundled rules)."),
+        click.option("--rules", "rules_dir", envvar="SCRAPE_RULES", metavar="DIR",
+                     type=click.Path(file_okay=False, exists=True, path_type=Path),
+                     help="Rules folder (lexicon and site rules); default: the bundled rules."),
         click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path),
                      default=Path("cache"), show_default=True,
                      help="HTTP cache (and default crawl state) folder."),
@@ -61,19 +63,19 @@ def _settings(kw: dict[str, Any]) -> FetchSettings:
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> None:
-    click.echo(f"error: {message}", err=True)
+    click.echo(f"scrape: {message}", err=True)
     sys.exit(code)
 
 
 @click.command("fetch")
-@click.argument("urls", nargs=-1, required=True)
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
-              help="Write records to this folder (NNN_<hash>.txt + records.jsonl).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl"]), default="text",
-              show_default=True, help="What to print when not writing to a folder.")
+@click.argument("urls", nargs=-1, required=True, metavar="URL...")
+@click.option("-o", "--output", metavar="DIR", default="-", show_default=True,
+              help="Write records into DIR (NNN_<hash>.txt and records.jsonl); - prints them.")
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "jsonl"]), default="text",
+              show_default=True, help="How records are printed: seed-form text, JSON or JSON lines.")
 @_fetch_options
-def fetch_command(urls: tuple[str, ...], output: Path | None, fmt: str, **kw: Any) -> None:
-    """Fetch URLs (`-` reads them from stdin, one a line), extract and print or write records.
+def fetch_command(urls: tuple[str, ...], output: str, fmt: str, **kw: Any) -> None:
+    """Fetch URLs (- reads them from stdin, one a line), extract, and print or write records.
 
     Exit codes: 0 every URL gave a record; 1 some URL failed or held no article (one line
     each on stderr); 2 usage or configuration error.
@@ -87,7 +89,7 @@ def fetch_command(urls: tuple[str, ...], output: Path | None, fmt: str, **kw: An
             wanted.append(url)
     try:
         rules = load_rules(kw["rules_dir"])
-        writer = RecordWriter(output) if output is not None else None
+        writer = RecordWriter(output) if output != "-" else None
         results = fetch_records(wanted, rules, settings)
     except ScraperError as err:
         _fail(str(err))
@@ -95,7 +97,7 @@ def fetch_command(urls: tuple[str, ...], output: Path | None, fmt: str, **kw: An
     records: list[Record] = []
     for url, outcome in results:
         if isinstance(outcome, ScraperError):
-            click.echo(f"{url}: {getattr(outcome, 'reason', None) or outcome}", err=True)
+            click.echo(f"scrape: {url}: {getattr(outcome, 'reason', None) or outcome}", err=True)
             code = EXIT_FAILED
             continue
         records.append(outcome)
@@ -104,15 +106,17 @@ def fetch_command(urls: tuple[str, ...], output: Path | None, fmt: str, **kw: An
                 result = writer.write(outcome)
             except OutputError as err:
                 _fail(str(err))
-            click.echo(f"{result.name}\t{result.status}\t{url}")
+            click.echo(f"scrape: {result.name} {result.status}: {url}", err=True)
     if writer is None:
-        if fmt == "json":
-            click.echo(json.dumps([r.to_dict() for r in records], ensure_ascii=False, indent=2))
-        elif fmt == "jsonl":
+        if fmt == "jsonl":
             for record in records:
                 click.echo(record.to_json())
-        else:
-            click.echo("\n".join(r.to_text() for r in records), nl=False)
+        elif fmt == "json" and len(records) == 1:
+            click.echo(json.dumps(records[0].to_dict(), ensure_ascii=False, indent=2))
+        elif fmt == "json" and records:
+            click.echo(json.dumps([r.to_dict() for r in records], ensure_ascii=False, indent=2))
+        elif fmt == "text":
+            click.echo(RECORD_SEPARATOR.join(r.to_text() for r in records), nl=False)
     sys.exit(code)
 
 
@@ -150,7 +154,7 @@ def crawl_command(sites: tuple[str, ...], output: Path, state_path: Path | None,
         summary = run_crawl(rules, options, on_event=reporter)
     except LockedError as err:
         reporter.close()
-        click.echo(f"crawl: {err}; exiting", err=True)
+        click.echo(f"scrape: {err}; exiting", err=True)
         sys.exit(EXIT_LOCKED)
     except (RulesError, OutputError, ScraperError, OSError) as err:
         reporter.close()
@@ -174,7 +178,7 @@ class _Reporter:
             click.echo(json.dumps({"time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                                    "event": kind, **fields}, ensure_ascii=False), err=True)
         elif kind == "error" or (kind == "url" and fields.get("status") == "failed"):
-            self._echo(f"failed: {fields.get('url')}: {fields.get('error')}")
+            self._echo(f"scrape: failed: {fields.get('url')}: {fields.get('error')}")
         if kind == "todo" and self.want_bar and fields["total"]:
             self.bar = click.progressbar(length=fields["total"], label="crawl", file=sys.stderr)
             self.bar.__enter__()

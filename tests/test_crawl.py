@@ -1,0 +1,309 @@
+"""`scrape crawl` end to end against real loopback servers: records, state, politeness,
+deduplication, retries across runs, the lock, and resuming after a kill."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+sys.path.insert(0, str(Path(__file__).parent))
+from siteserver import Page, SiteServer, article_html  # noqa: E402
+
+from scraper.crawl import CrawlOptions, run_crawl  # noqa: E402
+from scraper.crawl_cli import crawl_command, fetch_command  # noqa: E402
+from scraper.fetch import FetchSettings  # noqa: E402
+from scraper.rules import load_rules  # noqa: E402
+from scraper.state import CrawlLock, CrawlState  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+
+BASE = [
+    "قال مسؤولون في البلدية إن أعمال الصيانة في الشوارع الرئيسية ستستمر حتى نهاية الشهر المقبل، "
+    "مع إغلاق جزئي لبعض الطرق خلال ساعات الليل لتخفيف الازدحام على السكان.",
+    "وأضاف المتحدث باسم البلدية أن المشروع يشمل تحديث شبكة الإنارة وتوسيع الأرصفة وزراعة الأشجار "
+    "على جانبي الطريق، وأن الكلفة الإجمالية تتجاوز ما كان مقرراً في الموازنة الأولى.",
+    "وأبدى عدد من أصحاب المحلات التجارية قلقهم من تأثير الأعمال على حركة البيع، بينما رحب آخرون "
+    "بالمشروع معتبرين أنه سيجذب مزيداً من الزوار إلى وسط المدينة في الأشهر القادمة.",
+]
+
+
+def article(n: int, charset: str = "utf-8", *, meta: bool = True, title: str | None = None) -> bytes:
+    paragraphs = [f"{p} (تقرير رقم {n})" for p in BASE]
+    return article_html(title or f"خبر رقم {n} عن أعمال الصيانة في المدينة", paragraphs,
+                        charset=charset, meta_charset=meta)
+
+
+def rss(base: str, paths: list[str]) -> Page:
+    items = "".join(f"<item><title>{p}</title><link>{base}{p}</link></item>" for p in paths)
+    return Page(f"<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>t</title>"
+                f"{items}</channel></rss>".encode(), "application/rss+xml")
+
+
+def news_sitemap(base: str, paths: list[str]) -> Page:
+    urls = "".join(
+        f"<url><loc>{base}{p}</loc><news:news><news:publication><news:name>Beta</news:name>"
+        f"<news:language>ar</news:language></news:publication><news:publication_date>2024-05-01"
+        f"</news:publication_date><news:title>t</news:title></news:news></url>" for p in paths)
+    return Page(("<?xml version='1.0' encoding='UTF-8'?><urlset xmlns='http://www.sitemaps.org/schemas/"
+                 "sitemap/0.9' xmlns:news='http://www.google.com/schemas/sitemap-news/0.9'>"
+                 f"{urls}</urlset>").encode(), "application/xml")
+
+
+def flaky_then(page: Page):
+    def route(h, entry, nth):
+        h.answer(entry, Page(b"busy", status=500) if nth == 1 else page)
+    return route
+
+
+@pytest.fixture
+def sites(tmp_path: Path):
+    """Two hosts: alpha (feed + start page, robots Disallow) and beta (sitemap index -> news
+    sitemap, robots Crawl-delay), with duplicates, windows-1256 pages and faults."""
+    alpha_routes: dict = {}
+    beta_routes: dict = {}
+    with SiteServer(alpha_routes) as alpha, SiteServer(beta_routes, host="127.0.0.2") as beta:
+        a, b = alpha.url, beta.url
+        alpha_routes.update({
+            "/robots.txt": Page(b"User-agent: *\nDisallow: /private/\n", "text/plain"),
+            "/feed.xml": rss(a, ["/news/1.html", "/news/2.html", "/news/flaky.html",
+                                 "/news/gone.html", "/private/secret.html"]),
+            "/": Page(article_html("الرئيسية", ["روابط"], links=[
+                "/news/3.html", "/about.html", "/news/1.html", f"{a}/news/dup.html?utm_source=x"])),
+            "/news/1.html": Page(article(1)),
+            "/news/2.html": Page(article(2, "windows-1256"), "text/html; charset=windows-1256"),
+            "/news/3.html": Page(article(3, "windows-1256"), "text/html"),  # meta charset only
+            "/news/flaky.html": flaky_then(Page(article(4))),
+            "/news/dup.html": Page(article(1)),                            # same text as 1
+            "/private/secret.html": Page(article(99)),
+        })
+        beta_routes.update({
+            "/robots.txt": Page(b"User-agent: *\nCrawl-delay: 0.3\n", "text/plain"),
+            "/sitemap_index.xml": Page(
+                ("<?xml version='1.0'?><sitemapindex xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
+                 f"<sitemap><loc>{b}/sitemap-news.xml</loc></sitemap></sitemapindex>").encode(),
+                "application/xml"),
+            "/sitemap-news.xml": news_sitemap(b, ["/b/1.html", "/b/2.html", "/b/syndicated.html"]),
+            "/b/1.html": Page(article(21)),
+            "/b/2.html": Page(article(22)),
+            "/b/syndicated.html": Page(article(2)),                        # alpha's 2, syndicated
+        })
+        rules = tmp_path / "rules"
+        rules.mkdir()
+        (rules / "alpha.toml").write_text(
+            f'name = "alpha"\n[crawl]\nfeeds = ["{a}/feed.xml"]\nstart_urls = ["{a}/"]\n'
+            f'article_urls = "/(news|private)/"\ndelay = 0.2\n', encoding="utf-8")
+        (rules / "beta.toml").write_text(
+            f'name = "beta"\n[crawl]\nsitemaps = ["{b}/sitemap_index.xml"]\n'
+            f'article_urls = "/b/"\ndelay = 0.1\n', encoding="utf-8")
+        yield alpha, beta, rules
+
+
+def options(tmp_path: Path, **kw) -> CrawlOptions:
+    fetch = FetchSettings(cache_dir=tmp_path / "cache", backoff_base=0.01, backoff_max=0.05,
+                          read_timeout=2, max_attempts=2)
+    return CrawlOptions(out_dir=tmp_path / "out", fetch=fetch, **kw)
+
+
+def index(folder: Path) -> list[dict]:
+    return [json.loads(line) for line in (folder / "records.jsonl").read_text("utf-8").splitlines()]
+
+
+def state_rows(path: Path) -> dict[str, tuple]:
+    with CrawlState(path) as state:
+        return {r.url.split("/", 3)[3]: (r.status, r.attempts, r.record_file) for r in state.rows()}
+
+
+def test_crawl_writes_new_articles_once_politely(sites, tmp_path):
+    alpha, beta, rules_dir = sites
+    rules = load_rules(rules_dir)
+    opts = options(tmp_path)
+    summary = run_crawl(rules, opts)
+
+    assert (summary.discovered, summary.new, summary.written, summary.skipped, summary.failed) == \
+        (10, 10, 6, 3, 1)
+    entries = index(opts.out_dir)
+    files = sorted(p.name for p in opts.out_dir.glob("*.txt"))
+    assert [e["file"] for e in entries] == files and len(files) == 6
+    urls = sorted(e["url"].split("/", 3)[3] for e in entries)
+    assert urls == ["b/1.html", "b/2.html", "news/1.html", "news/2.html", "news/3.html",
+                    "news/flaky.html"]
+    texts = {e["url"].split("/", 3)[3]: (opts.out_dir / e["file"]).read_text("utf-8") for e in entries}
+    # windows-1256 pages, by header and by <meta> only, decoded to the same Arabic as UTF-8 ones
+    for name, n in (("news/2.html", 2), ("news/3.html", 3), ("news/1.html", 1)):
+        assert f"خبر رقم {n} عن أعمال الصيانة" in texts[name]
+        assert f"(تقرير رقم {n})" in texts[name]
+
+    state = state_rows(opts.resolved_state_path())
+    assert state["news/gone.html"][:2] == ("failed", 1)
+    assert state["private/secret.html"][0] == "blocked"
+    assert state["news/dup.html"][0] == "duplicate"            # same text, other URL
+    assert state["news/dup.html"][2] == state["news/1.html"][2]
+    assert state["b/syndicated.html"][0] == "duplicate"         # same text, other site
+    assert state["b/syndicated.html"][2] == state["news/2.html"][2]
+    assert state["news/flaky.html"][0] == "done"
+
+    # robots.txt: fetched first, and the disallowed page never requested
+    assert alpha.paths()[0] == "/robots.txt" and beta.paths()[0] == "/robots.txt"
+    assert "/private/secret.html" not in alpha.paths()
+    assert alpha.paths().count("/news/flaky.html") == 2       # 500, then 200
+    # per-host spacing: alpha's rule delay (0.2 s); beta's robots Crawl-delay (0.3 s) beats its rule
+    for server, delay in ((alpha, 0.2), (beta, 0.3)):
+        times = [e.time for e in server.log]
+        assert all(t2 - t1 >= delay - 0.01 for t1, t2 in zip(times, times[1:])), server.host
+
+    # second run: nothing new; sources revalidated (304); only the failed URL is retried
+    alpha.log.clear(), beta.log.clear()
+    again = run_crawl(rules, opts)
+    assert (again.discovered, again.new, again.written, again.failed) == (10, 0, 0, 1)
+    article_requests = [e.path for s in (alpha, beta) for e in s.log
+                        if e.path.startswith(("/news/", "/b/"))]
+    assert article_requests == ["/news/gone.html"]
+    assert {e.status for s in (alpha, beta) for e in s.log if not e.path.startswith("/news/")} == {304}
+    assert index(opts.out_dir) == entries
+    assert state_rows(opts.resolved_state_path())["news/gone.html"][:2] == ("failed", 2)
+
+    # third run with a limit of 2 attempts: the failed URL is given up, exit would be 0
+    third = run_crawl(rules, replace(opts, max_attempts=2))
+    assert (third.written, third.failed, third.skipped) == (0, 0, 10)
+
+
+def test_crawl_one_site_and_offline(sites, tmp_path):
+    alpha, beta, rules_dir = sites
+    rules = load_rules(rules_dir)
+    opts = options(tmp_path, sites=("beta",))
+    assert run_crawl(rules, opts).written == 3
+    assert alpha.log == []
+    # offline, from the cache only, into a fresh folder and state: the same records
+    off = replace(opts, out_dir=tmp_path / "off", state_path=tmp_path / "off.sqlite",
+                  fetch=replace(opts.fetch, offline=True))
+    beta.log.clear()
+    summary = run_crawl(rules, off)
+    assert beta.log == [] and summary.written == 3 and summary.failed == 0
+    assert index(off.out_dir) == index(opts.out_dir)
+
+
+def test_crash_windows_heal_on_rerun(sites, tmp_path):
+    """Simulate deaths after a record file was linked: before its index line, and before
+    the state said done. The rerun must leave the folder exactly as a clean run."""
+    _, _, rules_dir = sites
+    rules = load_rules(rules_dir)
+    opts = options(tmp_path)
+    run_crawl(rules, opts)
+    files = {p.name: p.read_bytes() for p in opts.out_dir.iterdir()}
+    lines = (opts.out_dir / "records.jsonl").read_text("utf-8").splitlines(keepends=True)
+    last3 = [json.loads(line)["file"] for line in lines[-3:]]
+    # the last record: linked, its index line cut short; the two before: indexed; none of
+    # the three marked done in the state
+    (opts.out_dir / "records.jsonl").write_text("".join(lines[:-1]) + lines[-1][:10], "utf-8")
+    db = sqlite3.connect(opts.resolved_state_path())
+    with db:
+        db.executemany("UPDATE urls SET status = 'pending', record_file = NULL, attempts = 0 "
+                       "WHERE record_file = ? AND status = 'done'", [(f,) for f in last3])
+    db.close()
+    (opts.out_dir / ".tmp-half").write_bytes(b"half a record")
+    summary = run_crawl(rules, opts)
+    assert summary.written == 3 and summary.new == 0
+    assert {p.name: p.read_bytes() for p in opts.out_dir.iterdir()} == files
+    statuses = [s for s, _, _ in state_rows(opts.resolved_state_path()).values()]
+    assert statuses.count("done") == 6
+
+
+def test_cli_crawl_summary_exit_codes_and_json_logs(sites, tmp_path):
+    _, _, rules_dir = sites
+    runner = CliRunner()
+    args = ["--rules", str(rules_dir), "-o", str(tmp_path / "out"), "--cache", str(tmp_path / "c"),
+            "--retries", "1"]
+    result = runner.invoke(crawl_command, [*args, "--log-json"])
+    assert result.exit_code == 1, result.output            # one URL failed (404)
+    assert result.stdout.strip() == "discovered 10, new 10, written 6, skipped 3, failed 1"
+    events = [json.loads(line) for line in result.stderr.splitlines()]
+    assert {e["event"] for e in events} >= {"site", "todo", "url", "summary"}
+    assert any(e["event"] == "url" and e["status"] == "failed" and "404" in e["error"] for e in events)
+
+    with CrawlLock(tmp_path / "c" / "crawl-state.sqlite.lock"):
+        locked = runner.invoke(crawl_command, args)
+    assert locked.exit_code == 3 and "another crawl" in locked.stderr
+
+    bad = runner.invoke(crawl_command, [*args, "--site", "nosuch"])
+    assert bad.exit_code == 2 and bad.stderr.count("\n") == 1 and "nosuch" in bad.stderr
+
+
+def test_cli_fetch_prints_and_writes(sites, tmp_path):
+    alpha, _, rules_dir = sites
+    runner = CliRunner()
+    common = ["--rules", str(rules_dir), "--cache", str(tmp_path / "c"), "--delay", "0"]
+    ok = runner.invoke(fetch_command, [*common, alpha.url + "/news/2.html", "-f", "jsonl"])
+    assert ok.exit_code == 0, ok.output
+    record = json.loads(ok.stdout)
+    assert record["url"] == alpha.url + "/news/2.html" and "(تقرير رقم 2)" in record["text"]
+    out = tmp_path / "fetched"
+    mixed = runner.invoke(fetch_command, [*common, "-o", str(out), alpha.url + "/news/1.html",
+                                          alpha.url + "/news/gone.html"])
+    assert mixed.exit_code == 1 and "news/gone.html: HTTP 404" in mixed.stderr
+    assert len(index(out)) == 1
+
+
+@pytest.mark.parametrize("kill_after", [2, 9])
+def test_killed_crawl_resumes_exactly(tmp_path, kill_after):
+    """SIGKILL a real `scrape crawl` process mid-run; the resumed run's folder must equal an
+    uninterrupted run's (names, contents, index)."""
+    routes_a: dict = {}
+    routes_b: dict = {}
+    with SiteServer(routes_a) as a, SiteServer(routes_b, host="127.0.0.2") as b:
+        rules = tmp_path / "rules"
+        rules.mkdir()
+        for name, srv, routes, base in (("a", a, routes_a, 100), ("b", b, routes_b, 200)):
+            paths = [f"/news/{i}.html" for i in range(8)]
+            routes["/feed.xml"] = rss(srv.url, paths)
+            for i, path in enumerate(paths):
+                routes[path] = Page(article(base + i), delay=0.12)
+            (rules / f"{name}.toml").write_text(
+                f'name = "{name}"\n[crawl]\nfeeds = ["{srv.url}/feed.xml"]\ndelay = 0.0\n')
+
+        def crawl(out: str, cache: str) -> subprocess.Popen:
+            cmd = [sys.executable, "-m", "scraper.cli", "crawl", "--rules", str(rules),
+                   "-o", str(tmp_path / out), "--cache", str(tmp_path / cache), "--no-progress"]
+            return subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                    env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+        clean = crawl("clean", "clean-cache")
+        assert clean.wait(60) == 0, clean.stderr.read()
+
+        killed_dir = tmp_path / "killed"
+        proc = crawl("killed", "killed-cache")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            index_file = killed_dir / "records.jsonl"
+            if index_file.exists() and index_file.read_bytes().count(b"\n") >= kill_after:
+                break
+            time.sleep(0.01)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+        partial = (killed_dir / "records.jsonl").read_bytes().count(b"\n")
+        assert kill_after <= partial < 16, "the kill came too late to test anything"
+
+        resumed = crawl("killed", "killed-cache")
+        out, err = resumed.communicate(timeout=60)
+        assert resumed.returncode == 0, err
+        assert b"new 0" in out
+
+    def snapshot(folder: Path) -> dict[str, bytes]:
+        return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+    clean_files, killed_files = snapshot(tmp_path / "clean"), snapshot(killed_dir)
+    assert list(killed_files) == list(clean_files)
+    assert len(clean_files) == 17  # 16 records + records.jsonl
+    for name in clean_files:
+        if name != "records.jsonl":
+            assert killed_files[name] == clean_files[name], name
+    assert index(killed_dir) == index(tmp_path / "clean")
