@@ -66,12 +66,12 @@ def main() -> None:
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option("-o", "--output", metavar="DIR", default=STDIN, show_default=True,
               help="Write records into DIR (NNN_<hash>.txt and records.jsonl); - prints them.")
-@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+@click.option("-f", "--format", "format_", envvar="SCRAPE_CLEAN_FORMAT", type=click.Choice(FORMATS), default="text", show_default=True,
               help="How records are printed: seed-form text, JSON or JSON lines.")
 @click.option("--repeats/--no-repeats", default=True, show_default=True,
               help="Drop lines that recur on many pages of a folder (one site's pages).")
 @rules_option
-def clean(paths: tuple[str, ...], output: str, fmt: str, repeats: bool, rules_dir: str | None) -> None:
+def clean(paths: tuple[str, ...], output: str, format_: str, repeats: bool, rules_dir: str | None) -> None:
     """Clean scraped texts into article records.
 
     PATH is a file, a folder (its .txt and .html files) or - for standard input. Records
@@ -109,7 +109,7 @@ def clean(paths: tuple[str, ...], output: str, fmt: str, repeats: bool, rules_di
         else:
             duplicates += 1
     if writer is None:
-        _print_records(printed, fmt)
+        _print_records(printed, format_)
     else:
         warn(f"{written} written, {duplicates} already there, {failed} failed -> {writer.folder}")
     sys.exit(EXIT_NO_ARTICLE if failed else EXIT_OK)
