@@ -1,5 +1,7 @@
 """scraper: clean article records from news pages and scraped text."""
 
+__version__ = "0.1.0"
+
 from .errors import (
     BinaryInputError,
     DecodeError,

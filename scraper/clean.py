@@ -53,6 +53,8 @@ TITLE_WINDOW = 12
 TITLE_MAX_WORDS = 40
 # The first line of the body span is taken for the headline only when at most this long.
 HEADLINE_MAX_WORDS = 25
+# Shorter title-like lines (site names, section labels) are the headline only if none longer is.
+HEADLINE_MIN_WORDS = 4
 # Lines between headline and body are kept when this long (standfirst, photo caption).
 HEAD_KEEP_WORDS = 8
 HEAD_KEEP_SENTENCE_WORDS = 5
@@ -133,6 +135,30 @@ def _title_like(line: Line, max_words: int = TITLE_MAX_WORDS) -> bool:
     return not line.text.endswith((".", "。", ":", "،", ","))
 
 
+def _opens_with_headline(lines: list[Line], start: int) -> bool:
+    """True when the body span's first line is the headline rather than prose."""
+    first = lines[start]
+    if not _title_like(first, HEADLINE_MAX_WORDS) or first.sentence:
+        return False
+    above = lines[start - 1] if start else None
+    if above is None:
+        return True
+    if above.kind is Kind.META:
+        # News pages: headline, byline block, caption, body. Blogs: date, post title, body.
+        return not _headline_above_byline(lines, start)
+    # A headline right above the span already: the span's first line is a standfirst.
+    return not (_title_like(above) and above.words >= HEADLINE_MIN_WORDS)
+
+
+def _headline_above_byline(lines: list[Line], start: int) -> bool:
+    """True when the first line above the byline block ending at `start` is a headline."""
+    for i in range(start - 1, max(-1, start - 1 - TITLE_WINDOW), -1):
+        if lines[i].kind is Kind.META or _bare_name(lines[i]):
+            continue
+        return _title_like(lines[i]) and lines[i].words >= HEADLINE_MIN_WORDS
+    return False
+
+
 def _bare_name(line: Line) -> bool:
     return (line.kind is Kind.TEXT and line.words <= BYLINE_NAME_WORDS
             and len(line.text) <= BYLINE_NAME_CHARS and not line.sentence)
@@ -154,10 +180,11 @@ def find_title(lines: list[Line], body_start: int) -> int | None:
         while above > 0 and _bare_name(lines[above - 1]):
             above -= 1  # "Jane Doe" on its own line just above the date belongs to the byline
         boundaries.insert(0, above)
-    for boundary in boundaries:
-        for i in window:
-            if i < boundary and _title_like(lines[i]):
-                return i
+    for min_words in (HEADLINE_MIN_WORDS, 2):  # a real headline before a site name or label
+        for boundary in boundaries:
+            for i in window:
+                if i < boundary and _title_like(lines[i]) and lines[i].words >= min_words:
+                    return i
     return None
 
 
@@ -180,7 +207,7 @@ def assemble(lines: list[Line], *, source: str | None = None, url: str | None = 
     if span is None:
         raise NoArticleError("no article text found")
     start, end = span
-    if end - start > 1 and _title_like(lines[start], HEADLINE_MAX_WORDS) and not lines[start].sentence:
+    if end - start > 1 and _opens_with_headline(lines, start):
         start += 1  # a headline long enough to weigh as prose opens the body span
     fields = _Fields()
     title_at = find_title(lines, start)
@@ -207,7 +234,9 @@ def assemble(lines: list[Line], *, source: str | None = None, url: str | None = 
 
 
 def _keep_in_head(line: Line) -> bool:
-    if line.kind is not Kind.TEXT:
+    # A kept line must not read as a headline itself, or cleaning the record again would
+    # take it for the title.
+    if line.kind is not Kind.TEXT or _title_like(line, HEADLINE_MAX_WORDS):
         return False
     return line.words >= HEAD_KEEP_WORDS or (line.sentence and line.words >= HEAD_KEEP_SENTENCE_WORDS)
 
