@@ -10,6 +10,7 @@ interleaved), so a resumed run names files exactly as an uninterrupted one would
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,7 @@ class CrawlOptions:
     sites: tuple[str, ...] = ()          # rule names; empty: every site with a [crawl] table
     state_path: Path | None = None       # default: <cache_dir>/crawl-state.sqlite
     max_attempts: int = 3                # runs in which a URL may fail before it is given up
+    window: int = 1000                   # URLs fetched ahead of the (ordered) commit point
     fetch: FetchSettings = field(default_factory=FetchSettings)
 
     def resolved_state_path(self) -> Path:
@@ -140,10 +142,17 @@ async def _crawl(rules: Rules, sites: tuple[SiteRule, ...], options: CrawlOption
         summary.skipped += sum(1 for u in discovered if u not in todo_urls)
         emit("todo", total=len(todo))
 
-        tasks = [asyncio.create_task(_fetch_and_extract(fetcher, rules, row.url)) for row in todo]
+        # Fetch ahead of the commit point by at most `window` URLs: bounded memory, and the
+        # head of the line is always running.
+        tasks: deque[asyncio.Task[_Outcome]] = deque()
+        started = 0
         try:
-            for row, task in zip(todo, tasks):
-                outcome = await task
+            for i, row in enumerate(todo):
+                while started < len(todo) and started < i + options.window:
+                    tasks.append(asyncio.create_task(
+                        _fetch_and_extract(fetcher, rules, todo[started].url)))
+                    started += 1
+                outcome = await tasks.popleft()
                 _commit(row, outcome, state, writer, summary, emit, options.max_attempts)
         finally:
             for task in tasks:
@@ -181,6 +190,8 @@ async def _fetch_and_extract(fetcher: Fetcher, rules: Rules, url: str) -> _Outco
         return _Outcome(blocked=err.reason)
     except FetchError as err:
         return _Outcome(error=err.reason)
+    except (OSError, RuntimeError, ValueError) as err:  # e.g. the cache database: one URL's error
+        return _Outcome(error=f"fetch failed: {type(err).__name__}: {err}")
     try:
         record = await asyncio.to_thread(extract_html, result.body, url=result.final_url,
                                          rules=rules, charset=result.charset)

@@ -180,7 +180,7 @@ def test_crawl_writes_new_articles_once_politely(sites, tmp_path):
 def test_crawl_one_site_and_offline(sites, tmp_path):
     alpha, beta, rules_dir = sites
     rules = load_rules(rules_dir)
-    opts = options(tmp_path, sites=("beta",))
+    opts = options(tmp_path, sites=("beta",), window=1)   # fetch one URL ahead at most
     assert run_crawl(rules, opts).written == 3
     assert alpha.log == []
     # offline, from the cache only, into a fresh folder and state: the same records
