@@ -10,6 +10,7 @@ interleaved), so a resumed run names files exactly as an uninterrupted one would
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -111,7 +112,12 @@ def run_crawl(rules: Rules, options: CrawlOptions, *, on_event: Event | None = N
     """
     sites = crawl_sites(rules, options.sites)
     state_path = options.resolved_state_path()
-    with CrawlLock(state_path.with_name(state_path.name + ".lock")):
+    # One lock for the state, one for the output folder (kept beside the state, so the
+    # folder holds nothing but records): two runs never share either.
+    folder_key = hashlib.sha256(str(Path(options.out_dir).resolve()).encode()).hexdigest()[:16]
+    with CrawlLock(state_path.with_name(state_path.name + ".lock")), \
+            CrawlLock(state_path.with_name(f"output-{folder_key}.lock"),
+                      what=f"{options.out_dir}: another crawl is writing to this folder"):
         writer = RecordWriter(options.out_dir)
         with CrawlState(state_path) as state:
             return asyncio.run(_crawl(rules, sites, options, state, writer, on_event or _quiet))

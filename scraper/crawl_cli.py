@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -11,14 +12,14 @@ from typing import Any
 import click
 
 from .crawl import CrawlOptions, fetch_records, run_crawl
-from .errors import OutputError, RulesError, ScraperError
+from .errors import OutputError, ScraperError
 from .fetch import DEFAULT_USER_AGENT, FetchSettings
 from .output import RecordWriter
 from .record import Record
 from .rules import load_rules
 from .state import LockedError
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 RECORD_SEPARATOR = "\f\n"  # between text records, as `scrape clean` prints them
 
 
@@ -91,8 +92,10 @@ def fetch_command(urls: tuple[str, ...], output: str, fmt: str, **kw: Any) -> No
         rules = load_rules(kw["rules_dir"])
         writer = RecordWriter(output) if output != "-" else None
         results = fetch_records(wanted, rules, settings)
-    except ScraperError as err:
+    except (ScraperError, OSError, sqlite3.Error) as err:
         _fail(str(err))
+    except KeyboardInterrupt:
+        _fail("interrupted", EXIT_INTERRUPTED)
     code = EXIT_OK
     records: list[Record] = []
     for url, outcome in results:
@@ -142,7 +145,9 @@ def crawl_command(sites: tuple[str, ...], output: Path, state_path: Path | None,
 
     Exit codes: 0 ok (also when nothing was new); 1 some URLs or feeds failed (the rest is
     written; failed URLs are retried on later runs, up to --max-attempts); 2 usage or
-    configuration error; 3 another crawl holds the state lock (nothing was done).
+    configuration error, or the output folder or state cannot be written; 3 another crawl
+    holds the lock on the state or the output folder (nothing was done); 130 interrupted
+    (Ctrl-C; the next run resumes).
     """
     settings = _settings(kw)
     options = CrawlOptions(out_dir=output, sites=sites, state_path=state_path,
@@ -156,9 +161,12 @@ def crawl_command(sites: tuple[str, ...], output: Path, state_path: Path | None,
         reporter.close()
         click.echo(f"scrape: {err}; exiting", err=True)
         sys.exit(EXIT_LOCKED)
-    except (RulesError, OutputError, ScraperError, OSError) as err:
+    except (ScraperError, OSError, sqlite3.Error) as err:
         reporter.close()
         _fail(str(err))
+    except KeyboardInterrupt:
+        reporter.close()
+        _fail("interrupted; the next run resumes", EXIT_INTERRUPTED)
     reporter.close()
     if log_json:
         click.echo(json.dumps({"event": "summary", **vars(summary)}), err=True)

@@ -16,11 +16,13 @@ from usp.tree import sitemap_from_str
 
 from .decode import decode_bytes
 from .errors import FetchError, InputError
+from .fetch import FetchResult, gunzip
 from .rules import SiteRule
 from .urls import canonical_url
 
 MAX_SITEMAP_DEPTH = 3      # index → index → urlset
 MAX_SITEMAPS = 50          # sitemap files read per site and run
+MAX_SITEMAP_BYTES = 50 * 1024 * 1024   # the sitemap protocol's limit, uncompressed
 
 # usp logs every sitemap it parses at INFO; keep it for -v debugging only.
 logging.getLogger("usp").setLevel(logging.WARNING)
@@ -38,10 +40,13 @@ def links_from_feed(data: bytes, url: str) -> list[str]:
 
 
 def links_from_sitemap(data: bytes, url: str) -> tuple[list[str], list[str]]:
-    """(page URLs, child sitemap URLs) of a sitemap, sitemap index or news sitemap."""
+    """(page URLs, child sitemap URLs) of a sitemap, sitemap index or news sitemap, plain
+    or gzip-compressed (`.xml.gz` files are sent as they are, not Content-Encoded)."""
     try:
+        if data.startswith(b"\x1f\x8b"):
+            data = gunzip(url, data, MAX_SITEMAP_BYTES)
         text = decode_bytes(data)
-    except InputError:
+    except (InputError, FetchError):
         return [], []
     tree = sitemap_from_str(text)
     if isinstance(tree, IndexXMLSitemap):
@@ -80,10 +85,7 @@ class Discovery:
     errors: list[FetchError] = field(default_factory=list)
 
 
-Fetch = Callable[[str], Awaitable["object"]]
-
-
-async def discover_site(site: SiteRule, fetch: Callable[[str], Awaitable[object]]) -> Discovery:
+async def discover_site(site: SiteRule, fetch: Callable[[str], Awaitable[FetchResult]]) -> Discovery:
     """The article URLs of a site's feeds, sitemaps and start pages, canonical, deduplicated,
     in discovery order.
 
@@ -142,7 +144,8 @@ def _match(pattern: re.Pattern[str], url: str) -> bool:
     return bool(pattern.search(url)) or bool(pattern.search(canonical_url(url)))
 
 
-async def _try(fetch: Callable[[str], Awaitable[object]], url: str, found: Discovery):  # noqa: ANN202
+async def _try(fetch: Callable[[str], Awaitable[FetchResult]], url: str,
+               found: Discovery) -> FetchResult | None:
     try:
         return await fetch(url)
     except FetchError as err:

@@ -182,6 +182,13 @@ class _Decoder:
         return b"".join(self.parts)
 
 
+def gunzip(url: str, data: bytes, limit: int) -> bytes:
+    """Decompress a gzip file (e.g. a `.xml.gz` sitemap), refusing to inflate past `limit`."""
+    decoder = _Decoder(url, "gzip", limit)
+    decoder.feed(data)
+    return decoder.finish()
+
+
 class _OfflineTransport(httpx.AsyncBaseTransport):
     """Under the cache in offline mode: confirms what the cache holds, refuses the rest."""
 

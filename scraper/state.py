@@ -59,8 +59,9 @@ class CrawlLock:
     """An exclusive, non-blocking `flock` on `<state>.lock`; the kernel drops it if the
     process dies, so a killed run never leaves a stale lock."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, what: str | None = None) -> None:
         self.path = path
+        self.what = what or f"{path}: another crawl is running"
         self._fd: int | None = None
 
     def __enter__(self) -> CrawlLock:
@@ -70,7 +71,7 @@ class CrawlLock:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(fd)
-            raise LockedError(f"{self.path}: another crawl is running") from None
+            raise LockedError(self.what) from None
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())
         self._fd = fd

@@ -3,6 +3,7 @@ deduplication, retries across runs, the lock, and resuming after a kill."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import signal
@@ -90,9 +91,12 @@ def sites(tmp_path: Path):
             "/robots.txt": Page(b"User-agent: *\nCrawl-delay: 0.3\n", "text/plain"),
             "/sitemap_index.xml": Page(
                 ("<?xml version='1.0'?><sitemapindex xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
-                 f"<sitemap><loc>{b}/sitemap-news.xml</loc></sitemap></sitemapindex>").encode(),
+                 f"<sitemap><loc>{b}/sitemap-news.xml</loc></sitemap>"
+                 f"<sitemap><loc>{b}/sitemap-old.xml.gz</loc></sitemap></sitemapindex>").encode(),
                 "application/xml"),
-            "/sitemap-news.xml": news_sitemap(b, ["/b/1.html", "/b/2.html", "/b/syndicated.html"]),
+            "/sitemap-news.xml": news_sitemap(b, ["/b/1.html", "/b/syndicated.html"]),
+            "/sitemap-old.xml.gz": Page(gzip.compress(news_sitemap(b, ["/b/2.html"]).body),
+                                        "application/gzip"),
             "/b/1.html": Page(article(21)),
             "/b/2.html": Page(article(22)),
             "/b/syndicated.html": Page(article(2)),                        # alpha's 2, syndicated
@@ -233,6 +237,13 @@ def test_cli_crawl_summary_exit_codes_and_json_logs(sites, tmp_path):
     with CrawlLock(tmp_path / "c" / "crawl-state.sqlite.lock"):
         locked = runner.invoke(crawl_command, args)
     assert locked.exit_code == 3 and "another crawl" in locked.stderr
+    # another state, same output folder: refused too
+    other_state = [*args, "--state", str(tmp_path / "other.sqlite")]
+    import hashlib
+    key = hashlib.sha256(str((tmp_path / "out").resolve()).encode()).hexdigest()[:16]
+    with CrawlLock(tmp_path / f"output-{key}.lock"):
+        busy = runner.invoke(crawl_command, other_state)
+    assert busy.exit_code == 3 and "writing to this folder" in busy.stderr
 
     bad = runner.invoke(crawl_command, [*args, "--site", "nosuch"])
     assert bad.exit_code == 2 and bad.stderr.count("\n") == 1 and "nosuch" in bad.stderr
