@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from trafilatura.deduplication import Simhash
+
 from .errors import FetchError, InputError, NoArticleError, RulesError, ScraperError
 from .extract import extract_html
 from .fetch import Fetcher, FetchResult, FetchSettings, RobotsBlocked
@@ -39,6 +41,7 @@ class CrawlOptions:
     state_path: Path | None = None       # default: <cache_dir>/crawl-state.sqlite
     max_attempts: int = 3                # runs in which a URL may fail before it is given up
     window: int = 1000                   # URLs fetched ahead of the (ordered) commit point
+    near_duplicates: bool = False        # also skip texts near (simhash) a written record
     fetch: FetchSettings = field(default_factory=FetchSettings)
 
     def resolved_state_path(self) -> Path:
@@ -159,7 +162,8 @@ async def _crawl(rules: Rules, sites: tuple[SiteRule, ...], options: CrawlOption
                         _fetch_and_extract(fetcher, rules, todo[started].url)))
                     started += 1
                 outcome = await tasks.popleft()
-                _commit(row, outcome, state, writer, summary, emit, options.max_attempts)
+                _commit(row, outcome, state, writer, summary, emit, options.max_attempts,
+                        options.near_duplicates)
         finally:
             for task in tasks:
                 task.cancel()
@@ -211,7 +215,7 @@ async def _fetch_and_extract(fetcher: Fetcher, rules: Rules, url: str) -> _Outco
 
 
 def _commit(row: UrlRow, outcome: _Outcome, state: CrawlState, writer: RecordWriter,
-            summary: CrawlSummary, emit: Event, max_attempts: int) -> None:
+            summary: CrawlSummary, emit: Event, max_attempts: int, near_duplicates: bool) -> None:
     if outcome.error is not None:
         attempts = state.fail(row.url, outcome.error)
         summary.failed += 1
@@ -225,11 +229,21 @@ def _commit(row: UrlRow, outcome: _Outcome, state: CrawlState, writer: RecordWri
         emit("url", url=row.url, status=status, error=outcome.blocked or outcome.empty)
         return
     record = outcome.record
+    fingerprint = Simhash(record.to_text()).hash if near_duplicates else None
+    if fingerprint is not None:
+        similar = state.near(fingerprint)
+        if similar is not None and state.owner(similar) != row.url:
+            state.finish(row.url, "near-duplicate", content_hash=record.text_hash(),
+                         record_file=similar)
+            summary.skipped += 1
+            emit("url", url=row.url, status="near-duplicate", file=similar)
+            return
     result = writer.write(record)
     # A "duplicate" nobody in the state owns was written by a run that died before its update.
     healed = result.status == "duplicate" and state.owner(result.name) is None
     if result.status == "written" or healed:
-        state.finish(row.url, "done", content_hash=record.text_hash(), record_file=result.name)
+        state.finish(row.url, "done", content_hash=record.text_hash(), record_file=result.name,
+                     simhash=fingerprint)
         summary.written += 1
         emit("url", url=row.url, status="written", file=result.name)
     else:

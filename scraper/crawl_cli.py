@@ -132,12 +132,15 @@ def fetch_command(urls: tuple[str, ...], output: str, fmt: str, **kw: Any) -> No
               help="SQLite crawl state (default: CACHE/crawl-state.sqlite).")
 @click.option("--max-attempts", type=click.IntRange(min=1), default=3, show_default=True,
               help="Runs in which a URL may fail before it is given up.")
+@click.option("--near-duplicates", is_flag=True,
+              help="Also skip an article whose text's 64-bit simhash is within 6 bits of a "
+                   "record already written (catches light edits; may merge templated stories).")
 @click.option("--log-json", is_flag=True, help="One JSON object a line on stderr per event.")
 @click.option("--progress/--no-progress", default=None,
               help="Progress bar (default: when stderr is a terminal).")
 @_fetch_options
 def crawl_command(sites: tuple[str, ...], output: Path, state_path: Path | None, max_attempts: int,
-                  log_json: bool, progress: bool | None, **kw: Any) -> None:
+                  near_duplicates: bool, log_json: bool, progress: bool | None, **kw: Any) -> None:
     """Discover the sites' articles (feeds, sitemaps, start pages), fetch the new ones and
     write their records. Safe to run from cron, and to kill: the next run resumes.
 
@@ -151,7 +154,8 @@ def crawl_command(sites: tuple[str, ...], output: Path, state_path: Path | None,
     """
     settings = _settings(kw)
     options = CrawlOptions(out_dir=output, sites=sites, state_path=state_path,
-                           max_attempts=max_attempts, fetch=settings)
+                           max_attempts=max_attempts, near_duplicates=near_duplicates,
+                           fetch=settings)
     show_bar = sys.stderr.isatty() if progress is None else progress
     reporter = _Reporter(log_json=log_json, bar=show_bar and not log_json)
     try:

@@ -2,7 +2,8 @@
 
 A row's status is `pending` (discovered, not done), `done` (its record is in the output
 folder: `record_file`, whose text hash is `content_hash`), `duplicate` (same text as
-`record_file`, written for another URL), `empty` (fetched, but no article in the page),
+`record_file`, written for another URL), `near-duplicate` (with --near-duplicates: text
+within NEAR_BITS bits of simhash of `record_file`'s), `empty` (fetched, but no article in the page),
 `blocked` (robots.txt disallows it) or
 `failed` (`attempts` failed runs so far, `last_error`; retried while under the limit).
 """
@@ -27,14 +28,25 @@ CREATE TABLE IF NOT EXISTS urls (
     attempts     INTEGER NOT NULL DEFAULT 0,
     last_error   TEXT,
     content_hash TEXT,
+    simhash      TEXT,
     record_file  TEXT,
     first_seen   TEXT NOT NULL,
     updated      TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS urls_status ON urls (status);
 CREATE INDEX IF NOT EXISTS urls_record ON urls (record_file);
+CREATE TABLE IF NOT EXISTS simhash_bands (
+    band  INTEGER NOT NULL,
+    value INTEGER NOT NULL,
+    url   TEXT NOT NULL,
+    PRIMARY KEY (band, value, url)
+);
 """
-FINISHED = ("done", "duplicate", "empty", "blocked")
+NEAR_BITS = 6             # near-duplicates: 64-bit simhashes at most this many bits apart
+# The 64 bits in NEAR_BITS + 1 bands: two hashes within NEAR_BITS of each other agree on at
+# least one whole band (pigeonhole), so candidates are found by an indexed lookup.
+BAND_WIDTHS = (10, 9, 9, 9, 9, 9, 9)
+FINISHED = ("done", "duplicate", "near-duplicate", "empty", "blocked")
 
 
 class LockedError(Exception):
@@ -94,6 +106,9 @@ class CrawlState:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(urls)")}
+        if "simhash" not in columns:  # a state file from before near-duplicates
+            self._db.execute("ALTER TABLE urls ADD COLUMN simhash TEXT")
 
     def close(self) -> None:
         """Close the database."""
@@ -149,13 +164,35 @@ class CrawlState:
         return row[0] if row else None
 
     def finish(self, url: str, status: str, *, content_hash: str | None = None,
-               record_file: str | None = None) -> None:
-        """Mark a URL done, duplicate, empty or blocked."""
+               record_file: str | None = None, simhash: int | None = None) -> None:
+        """Mark a URL done, duplicate, near-duplicate, empty or blocked; a done URL's
+        `simhash` is indexed for `near()`."""
         assert status in FINISHED
-        self._db.execute(
-            "UPDATE urls SET status = ?, content_hash = ?, record_file = ?, last_error = NULL, "
-            "attempts = attempts + 1, updated = ? WHERE url = ?",
-            (status, content_hash, record_file, utc_now(), url))
+        with self._db:
+            self._db.execute("BEGIN")
+            self._db.execute(
+                "UPDATE urls SET status = ?, content_hash = ?, record_file = ?, simhash = ?, "
+                "last_error = NULL, attempts = attempts + 1, updated = ? WHERE url = ?",
+                (status, content_hash, record_file, None if simhash is None else f"{simhash:016x}",
+                 utc_now(), url))
+            if simhash is not None and status == "done":
+                self._db.executemany(
+                    "INSERT OR IGNORE INTO simhash_bands (band, value, url) VALUES (?, ?, ?)",
+                    ((band, value, url) for band, value in _bands(simhash)))
+
+    def near(self, simhash: int) -> str | None:
+        """The record file of a done URL whose simhash is within NEAR_BITS bits of
+        `simhash`, the earliest if several."""
+        pairs = list(_bands(simhash))
+        where = " OR ".join("(b.band = ? AND b.value = ?)" for _ in pairs)
+        rows = self._db.execute(
+            f"SELECT DISTINCT u.id, u.simhash, u.record_file FROM simhash_bands b "
+            f"JOIN urls u ON u.url = b.url WHERE ({where}) AND u.status = 'done' ORDER BY u.id",
+            [x for pair in pairs for x in pair]).fetchall()
+        for _, other, record_file in rows:
+            if other and (int(other, 16) ^ simhash).bit_count() <= NEAR_BITS:
+                return record_file
+        return None
 
     def fail(self, url: str, error: str) -> int:
         """Count a failed attempt at a URL; the attempts so far."""
@@ -167,3 +204,11 @@ class CrawlState:
 
 
 _COLUMNS = "id, url, site, status, attempts, last_error, content_hash, record_file"
+
+
+def _bands(simhash: int) -> list[tuple[int, int]]:
+    bands, shift = [], 0
+    for band, width in enumerate(BAND_WIDTHS):
+        bands.append((band, (simhash >> shift) & ((1 << width) - 1)))
+        shift += width
+    return bands

@@ -318,3 +318,33 @@ def test_killed_crawl_resumes_exactly(tmp_path, kill_after):
         if name != "records.jsonl":
             assert killed_files[name] == clean_files[name], name
     assert index(killed_dir) == index(tmp_path / "clean")
+
+
+def test_near_duplicates_are_opt_in(tmp_path):
+    edited = [BASE[0].replace("الرئيسية", "الفرعية"), BASE[1], BASE[2]]
+    other = ["The council approved a new budget for the public library network on Tuesday, "
+             "adding evening opening hours in three districts and a mobile service for villages.",
+             "Librarians welcomed the decision but warned that staffing remained the main problem, "
+             "since several branches had relied on volunteers during the past two winters.",
+             "The first extended hours are expected in the spring, after a consultation with "
+             "readers' associations and the regional education office."]
+    routes: dict = {}
+    with SiteServer(routes) as srv:
+        routes.update({
+            "/feed.xml": rss(srv.url, ["/a.html", "/b.html", "/c.html"]),
+            "/a.html": Page(article_html("أعمال الصيانة في المدينة", BASE)),
+            "/b.html": Page(article_html("أعمال الصيانة في المدينة", edited)),   # lightly edited
+            "/c.html": Page(article_html("Library hours extended", other, lang="en")),
+        })
+        rules_dir = tmp_path / "rules"
+        rules_dir.mkdir()
+        (rules_dir / "s.toml").write_text(f'name = "s"\n[crawl]\nfeeds = ["{srv.url}/feed.xml"]\n'
+                                          f'delay = 0.0\n')
+        rules = load_rules(rules_dir)
+        plain = run_crawl(rules, options(tmp_path / "plain"))
+        near = run_crawl(rules, options(tmp_path / "near", near_duplicates=True))
+    assert plain.written == 3
+    assert (near.written, near.skipped) == (2, 1)
+    rows = state_rows(options(tmp_path / "near").resolved_state_path())
+    assert rows["b.html"][0] == "near-duplicate" and rows["b.html"][2] == rows["a.html"][2]
+    assert rows["c.html"][0] == "done"
