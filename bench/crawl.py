@@ -24,7 +24,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -48,7 +47,8 @@ PARAGRAPHS = [
 def page(host: int, n: int) -> bytes:
     nav = "".join(f'<li><a href="/section/{i}">قسم {i}</a></li>' for i in range(40))
     body = "".join(f"<p>{p} ({host}-{n}-{i})</p>" for i, p in enumerate(PARAGRAPHS * 2))
-    related = "".join(f'<li><a href="/news/{(n + i) % 50}.html">خبر ذو صلة {i}</a></li>' for i in range(10))
+    related = "".join(f'<li><a href="/news/{(n + i) % 50}.html">خبر ذو صلة {i}</a></li>'
+                      for i in range(10))
     return (f'<!DOCTYPE html><html lang="ar"><head><meta charset="utf-8"><title>خبر {host}-{n}</title>'
             f'</head><body><header><nav><ul>{nav}</ul></nav></header><main><article>'
             f"<h1>خبر رقم {n} من الموقع {host}</h1>{body}</article><aside><ul>{related}</ul></aside>"
@@ -124,7 +124,8 @@ def measure(cmd: list[str]) -> tuple[float, float, str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pages", type=int, default=1000)
     parser.add_argument("--hosts", type=int, default=20)
     parser.add_argument("--latency", type=float, default=0.05, help="seconds before each answer")

@@ -20,13 +20,13 @@ from urllib.parse import urlsplit
 
 from trafilatura.deduplication import Simhash
 
+from .discover import discover_site
 from .errors import FetchError, InputError, NoArticleError, RulesError, ScraperError
 from .extract import extract_html
 from .fetch import Fetcher, FetchResult, FetchSettings, RobotsBlocked
 from .output import RecordWriter
 from .record import Record
 from .rules import Rules, SiteRule
-from .discover import discover_site
 from .state import CrawlLock, CrawlState, UrlRow
 
 Event = Callable[..., None]
@@ -252,7 +252,8 @@ def _commit(row: UrlRow, outcome: _Outcome, state: CrawlState, writer: RecordWri
         emit("url", url=row.url, status="duplicate", file=result.name)
 
 
-async def _fetch_records(urls: list[str], rules: Rules, settings: FetchSettings) -> list[tuple[str, Record | ScraperError]]:
+async def _fetch_records(urls: list[str], rules: Rules,
+                         settings: FetchSettings) -> list[tuple[str, Record | ScraperError]]:
     async with Fetcher(settings, delay_for=delay_lookup(rules, rules.sites)) as fetcher:
         async def one(url: str) -> Record | ScraperError:
             try:

@@ -68,7 +68,7 @@ def _fail(message: str, code: int = EXIT_USAGE) -> None:
     sys.exit(code)
 
 
-@click.command("fetch")
+@click.command("fetch", short_help="Fetch URLs and print or write their records.")
 @click.argument("urls", nargs=-1, required=True, metavar="URL...")
 @click.option("-o", "--output", metavar="DIR", default="-", show_default=True,
               help="Write records into DIR (NNN_<hash>.txt and records.jsonl); - prints them.")
@@ -123,7 +123,7 @@ def fetch_command(urls: tuple[str, ...], output: str, fmt: str, **kw: Any) -> No
     sys.exit(code)
 
 
-@click.command("crawl")
+@click.command("crawl", short_help="Crawl the rule files' sites: new articles into records.")
 @click.option("--site", "sites", multiple=True, metavar="NAME",
               help="Crawl only this rule's site (repeatable; default: every site with [crawl]).")
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True,

@@ -35,6 +35,7 @@ from .decode import charset_from_content_type
 from .errors import FetchError
 from .robots import RobotsPolicy, robots_token
 
+
 def _version() -> str:
     try:
         return importlib.metadata.version("scraper")

@@ -40,7 +40,7 @@ class Logged:
     sent: int = 0        # body bytes actually written
 
 
-Handler = Callable[["_Handler", Logged, int], None]   # (handler, log entry, nth call of path)
+Handler = Callable[[BaseHTTPRequestHandler, Logged, int], None]   # (handler, log entry, nth call)
 
 
 class _Server(ThreadingHTTPServer):
