@@ -24,8 +24,8 @@ MAX_SITEMAP_DEPTH = 3      # index → index → urlset
 MAX_SITEMAPS = 50          # sitemap files read per site and run
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024   # the sitemap protocol's limit, uncompressed
 
-# usp logs every sitemap it parses at INFO; keep it for -v debugging only.
-logging.getLogger("usp").setLevel(logging.WARNING)
+# usp logs every sitemap it parses, and parse failures; we report those ourselves.
+logging.getLogger("usp").setLevel(logging.CRITICAL)
 
 
 def links_from_feed(data: bytes, url: str) -> list[str]:
@@ -41,14 +41,18 @@ def links_from_feed(data: bytes, url: str) -> list[str]:
 
 def links_from_sitemap(data: bytes, url: str) -> tuple[list[str], list[str]]:
     """(page URLs, child sitemap URLs) of a sitemap, sitemap index or news sitemap, plain
-    or gzip-compressed (`.xml.gz` files are sent as they are, not Content-Encoded)."""
+    or gzip-compressed (`.xml.gz` files are sent as they are, not Content-Encoded).
+
+    ValueError when the data is not a sitemap."""
     try:
         if data.startswith(b"\x1f\x8b"):
             data = gunzip(url, data, MAX_SITEMAP_BYTES)
         text = decode_bytes(data)
-    except (InputError, FetchError):
-        return [], []
+    except (InputError, FetchError) as err:
+        raise ValueError(f"not a sitemap: {err}") from None
     tree = sitemap_from_str(text)
+    if isinstance(tree, InvalidSitemap):
+        raise ValueError(f"not a sitemap: {tree.reason}")
     if isinstance(tree, IndexXMLSitemap):
         children = [urljoin(url, s.url) for s in tree.sub_sitemaps]
         pages = [urljoin(url, p.url) for s in tree.sub_sitemaps
@@ -116,7 +120,10 @@ async def discover_site(site: SiteRule, fetch: Callable[[str], Awaitable[FetchRe
     for feed in site.crawl.feeds:
         result = await _try(fetch, feed, found)
         if result is not None:
-            keep(links_from_feed(result.body, result.final_url), need_pattern=False)
+            links = links_from_feed(result.body, result.final_url)
+            if not links and not _looks_like_feed(result.body):
+                found.errors.append(FetchError(feed, "not an RSS or Atom feed"))
+            keep(links, need_pattern=False)
 
     queue = [(url, 0) for url in site.crawl.sitemaps]
     read: set[str] = set()
@@ -128,7 +135,11 @@ async def discover_site(site: SiteRule, fetch: Callable[[str], Awaitable[FetchRe
         result = await _try(fetch, url, found)
         if result is None:
             continue
-        pages, children = links_from_sitemap(result.body, result.final_url)
+        try:
+            pages, children = links_from_sitemap(result.body, result.final_url)
+        except ValueError as err:
+            found.errors.append(FetchError(url, str(err)))
+            continue
         keep(pages, need_pattern=False)
         if depth < MAX_SITEMAP_DEPTH:
             queue.extend((child, depth + 1) for child in children)
@@ -138,6 +149,12 @@ async def discover_site(site: SiteRule, fetch: Callable[[str], Awaitable[FetchRe
         if result is not None:
             keep(links_from_html(result.body, result.final_url, result.charset), need_pattern=True)
     return found
+
+
+def _looks_like_feed(data: bytes) -> bool:
+    """True when feedparser recognises the data as a feed, even one with no entries."""
+    parsed = feedparser.parse(data)
+    return bool(parsed.get("version"))
 
 
 def _match(pattern: re.Pattern[str], url: str) -> bool:

@@ -181,6 +181,31 @@ def test_crawl_writes_new_articles_once_politely(sites, tmp_path):
     assert (third.written, third.failed, third.skipped) == (0, 0, 10)
 
 
+def test_broken_sources_are_reported_not_fatal(tmp_path):
+    routes: dict = {}
+    with SiteServer(routes) as srv:
+        routes.update({
+            "/feed.xml": Page(article_html("not a feed", ["just a page"])),
+            "/sitemap.xml": Page(b"<html><body>nope</body></html>"),
+            "/ok.xml": news_sitemap(srv.url, ["/a.html"]),
+            "/a.html": Page(article(5)),
+        })
+        rules_dir = tmp_path / "rules"
+        rules_dir.mkdir()
+        (rules_dir / "s.toml").write_text(
+            f'name = "s"\n[crawl]\nfeeds = ["{srv.url}/feed.xml", "{srv.url}/missing.xml"]\n'
+            f'sitemaps = ["{srv.url}/sitemap.xml", "{srv.url}/ok.xml"]\ndelay = 0.0\n')
+        result = CliRunner().invoke(crawl_command, ["--rules", str(rules_dir), "-o", str(tmp_path / "o"),
+                                                    "--cache", str(tmp_path / "c"), "--retries", "0"])
+    assert result.exit_code == 1
+    assert result.stdout.strip() == "discovered 1, new 1, written 1, skipped 0, failed 3"
+    problems = result.stderr.splitlines()
+    assert len(problems) == 3 and all(line.startswith("scrape: failed: ") for line in problems)
+    assert any("not an RSS or Atom feed" in p for p in problems)
+    assert any("missing.xml: HTTP 404" in p for p in problems)
+    assert any("not a sitemap" in p for p in problems)
+
+
 def test_crawl_one_site_and_offline(sites, tmp_path):
     alpha, beta, rules_dir = sites
     rules = load_rules(rules_dir)
