@@ -1,0 +1,56 @@
+"""The crawl state (SQLite) and its lock."""
+
+from __future__ import annotations
+
+import pytest
+
+from scraper.robots import RobotsPolicy, robots_token
+from scraper.state import NEAR_BITS, CrawlLock, CrawlState, LockedError
+
+
+def test_rows_todo_attempts_and_reopen(tmp_path):
+    path = tmp_path / "state.sqlite"
+    with CrawlState(path) as state:
+        assert state.add("s", ["http://a/1", "http://a/2", "http://a/3"]) == 3
+        assert state.add("s", ["http://a/2", "http://a/4"]) == 1
+        state.finish("http://a/1", "done", content_hash="h", record_file="000_x.txt")
+        assert state.fail("http://a/2", "HTTP 500") == 1
+        assert state.fail("http://a/2", "HTTP 500") == 2
+        state.finish("http://a/3", "empty")
+    with CrawlState(path) as state:  # committed as it went: a kill loses nothing
+        assert [r.url for r in state.todo(["s"], max_attempts=3)] == ["http://a/2", "http://a/4"]
+        assert [r.url for r in state.todo(["s"], max_attempts=2)] == ["http://a/4"]
+        assert state.todo(["other"], max_attempts=3) == []
+        row = state.get("http://a/2")
+        assert (row.status, row.attempts, row.last_error) == ("failed", 2, "HTTP 500")
+        assert state.owner("000_x.txt") == "http://a/1" and state.owner("001_y.txt") is None
+
+
+def test_near_finds_hashes_within_the_distance_only(tmp_path):
+    base = 0x0123_4567_89AB_CDEF
+    with CrawlState(tmp_path / "s.sqlite") as state:
+        state.add("s", ["http://a/1"])
+        state.finish("http://a/1", "done", record_file="000_a.txt", simhash=base)
+        spread = base ^ sum(1 << b for b in range(0, 64, 64 // NEAR_BITS)[:NEAR_BITS])
+        assert state.near(spread) == "000_a.txt"          # NEAR_BITS bits apart, over all bands
+        assert state.near(spread ^ (1 << 63)) is None       # one more bit: too far
+        assert state.near(~base & (2**64 - 1)) is None
+
+
+def test_lock_is_exclusive_and_released(tmp_path):
+    lock = tmp_path / "x.lock"
+    with CrawlLock(lock):
+        with pytest.raises(LockedError, match="another crawl"):
+            with CrawlLock(lock):
+                pass
+    with CrawlLock(lock):
+        pass
+
+
+def test_robots_policy_forms():
+    policy = RobotsPolicy.parse("User-agent: *\nDisallow: /x/\nCrawl-delay: 2\nSitemap: http://a/s.xml\n")
+    assert not policy.allowed("http://a/x/1", "scraper") and policy.allowed("http://a/y", "scraper")
+    assert policy.crawl_delay("scraper") == 2.0 and policy.sitemaps() == ("http://a/s.xml",)
+    assert RobotsPolicy.allow_all().allowed("http://a/x/1", "scraper")
+    assert not RobotsPolicy.blocked("robots.txt unavailable").allowed("http://a/", "scraper")
+    assert robots_token("scraper/0.1 (news crawler)") == "scraper"
