@@ -10,7 +10,6 @@ interleaved), so a resumed run names files exactly as an uninterrupted one would
 from __future__ import annotations
 
 import asyncio
-import hashlib
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from .rules import Rules, SiteRule
 from .state import CrawlLock, CrawlState, UrlRow
 
 Event = Callable[..., None]
+OUTPUT_LOCK = ".crawl.lock"   # in the output folder; RecordWriter ignores dot files
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,7 @@ class CrawlOptions:
     max_attempts: int = 3                # runs in which a URL may fail before it is given up
     window: int = 1000                   # URLs fetched ahead of the (ordered) commit point
     near_duplicates: bool = False        # also skip texts near (simhash) a written record
+    limit: int | None = None             # fetch at most this many article URLs this run
     fetch: FetchSettings = field(default_factory=FetchSettings)
 
     def resolved_state_path(self) -> Path:
@@ -115,11 +116,9 @@ def run_crawl(rules: Rules, options: CrawlOptions, *, on_event: Event | None = N
     """
     sites = crawl_sites(rules, options.sites)
     state_path = options.resolved_state_path()
-    # One lock for the state, one for the output folder (kept beside the state, so the
-    # folder holds nothing but records): two runs never share either.
-    folder_key = hashlib.sha256(str(Path(options.out_dir).resolve()).encode()).hexdigest()[:16]
+    # One lock for the state, one in the output folder: two runs never share either.
     with CrawlLock(state_path.with_name(state_path.name + ".lock")), \
-            CrawlLock(state_path.with_name(f"output-{folder_key}.lock"),
+            CrawlLock(Path(options.out_dir) / OUTPUT_LOCK,
                       what=f"{options.out_dir}: another crawl is writing to this folder"):
         writer = RecordWriter(options.out_dir)
         with CrawlState(state_path) as state:
@@ -147,6 +146,8 @@ async def _crawl(rules: Rules, sites: tuple[SiteRule, ...], options: CrawlOption
         summary.discovered = len(discovered)
 
         todo = _commit_order(state.rows(names), state.todo(names, options.max_attempts))
+        if options.limit is not None:
+            todo = todo[:options.limit]  # the rest stays pending for the next runs
         todo_urls = {row.url for row in todo}
         summary.skipped += sum(1 for u in discovered if u not in todo_urls)
         emit("todo", total=len(todo))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import sys
 import time
@@ -132,6 +133,8 @@ def fetch_command(urls: tuple[str, ...], output: str, fmt: str, **kw: Any) -> No
               help="SQLite crawl state (default: CACHE/crawl-state.sqlite).")
 @click.option("--max-attempts", type=click.IntRange(min=1), default=3, show_default=True,
               help="Runs in which a URL may fail before it is given up.")
+@click.option("--limit", type=click.IntRange(min=0), metavar="N",
+              help="Fetch at most N article URLs this run; the rest wait for the next runs.")
 @click.option("--near-duplicates", is_flag=True,
               help="Also skip an article whose text's 64-bit simhash is within 6 bits of a "
                    "record already written (catches light edits; may merge templated stories).")
@@ -140,7 +143,8 @@ def fetch_command(urls: tuple[str, ...], output: str, fmt: str, **kw: Any) -> No
               help="Progress bar (default: when stderr is a terminal).")
 @_fetch_options
 def crawl_command(sites: tuple[str, ...], output: Path, state_path: Path | None, max_attempts: int,
-                  near_duplicates: bool, log_json: bool, progress: bool | None, **kw: Any) -> None:
+                  limit: int | None, near_duplicates: bool, log_json: bool, progress: bool | None,
+                  **kw: Any) -> None:
     """Discover the sites' articles (feeds, sitemaps, start pages), fetch the new ones and
     write their records. Safe to run from cron, and to kill: the next run resumes.
 
@@ -154,10 +158,12 @@ def crawl_command(sites: tuple[str, ...], output: Path, state_path: Path | None,
     """
     settings = _settings(kw)
     options = CrawlOptions(out_dir=output, sites=sites, state_path=state_path,
-                           max_attempts=max_attempts, near_duplicates=near_duplicates,
+                           max_attempts=max_attempts, near_duplicates=near_duplicates, limit=limit,
                            fetch=settings)
     show_bar = sys.stderr.isatty() if progress is None else progress
     reporter = _Reporter(log_json=log_json, bar=show_bar and not log_json)
+    handler = _LogToReporter(reporter)
+    logging.getLogger().addHandler(handler)  # libraries' warnings: one line, or a JSON event
     try:
         rules = load_rules(kw["rules_dir"])
         summary = run_crawl(rules, options, on_event=reporter)
@@ -172,6 +178,7 @@ def crawl_command(sites: tuple[str, ...], output: Path, state_path: Path | None,
         reporter.close()
         _fail("interrupted; the next run resumes", EXIT_INTERRUPTED)
     reporter.close()
+    logging.getLogger().removeHandler(handler)
     if log_json:
         click.echo(json.dumps({"event": "summary", **vars(summary)}), err=True)
     click.echo(summary.line())
@@ -191,6 +198,8 @@ class _Reporter:
                                    "event": kind, **fields}, ensure_ascii=False), err=True)
         elif kind == "error" or (kind == "url" and fields.get("status") == "failed"):
             self._echo(f"scrape: failed: {fields.get('url')}: {fields.get('error')}")
+        elif kind == "log":
+            self._echo(f"scrape: {fields['level'].lower()}: {fields['logger']}: {fields['message']}")
         if kind == "todo" and self.want_bar and fields["total"]:
             self.bar = click.progressbar(length=fields["total"], label="crawl", file=sys.stderr)
             self.bar.__enter__()
@@ -206,3 +215,22 @@ class _Reporter:
         if self.bar is not None:
             self.bar.__exit__(None, None, None)
             self.bar = None
+
+
+class _LogToReporter(logging.Handler):
+    """Warnings that libraries (hishel, httpx, ...) log become `log` events: one line on
+    stderr, or a JSON object with --log-json; never a traceback."""
+
+    def __init__(self, reporter: _Reporter) -> None:
+        super().__init__(logging.WARNING)
+        self.reporter = reporter
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if record.exc_info and record.exc_info[1] is not None:
+            message += f" ({type(record.exc_info[1]).__name__}: {record.exc_info[1]})"
+        try:
+            self.reporter("log", level=record.levelname, logger=record.name,
+                          message=" ".join(message.split()))
+        except Exception:  # noqa: BLE001 - logging must never break the crawl
+            self.handleError(record)

@@ -2,7 +2,8 @@
 
 - Retries (tenacity): exponential backoff with jitter on connection errors, timeouts,
   429 and 5xx; `Retry-After` (seconds or HTTP-date) honoured when it is at most
-  `retry_after_cap`, else the URL fails for this run; other 4xx are not retried.
+  `retry_after_cap`, for the whole host, else the URL fails for this run; other 4xx are
+  not retried.
 - Politeness: robots.txt obeyed (Crawl-delay too); one request at a time per host
   (`host:port`), spaced by the host's delay; `concurrency` requests at once overall.
 - Safety: http/https only, redirects followed by hand (each hop checked and capped),
@@ -346,10 +347,15 @@ class Fetcher:
             if pause > 0:
                 await asyncio.sleep(pause)
             async with self._sem:
+                pause_for = host.delay or 0.0
                 try:
                     return await self._request(url, current, headers)
+                except _Retryable as err:
+                    if err.retry_after is not None:  # the whole host asked for a pause
+                        pause_for = max(err.retry_after, pause_for)
+                    raise
                 finally:
-                    host.next_ok = time.monotonic() + (host.delay or 0.0)
+                    host.next_ok = time.monotonic() + pause_for
 
     async def _request(self, url: str, current: str, headers: dict[str, str]) -> FetchResult | _Redirect:
         s = self.settings

@@ -62,13 +62,17 @@ def test_500_then_200_is_retried(settings):
     assert page_paths(srv) == ["/a", "/a"]
 
 
-def test_429_retry_after_seconds_is_honoured(settings):
+def test_429_retry_after_seconds_is_honoured_for_the_host(settings):
     busy = Page(b"slow down", status=429, headers={"Retry-After": "1"})
-    with SiteServer({"/a": then(busy, Page(HTML))}) as srv:
-        [result] = fetch(settings, srv.url + "/a")
-    assert result.body == HTML
-    first, second = [e for e in srv.log if e.path == "/a"]
-    assert second.time - first.time >= 0.95
+    with SiteServer({"/a": then(busy, Page(HTML)), "/b": Page(HTML)}) as srv:
+        async def run() -> list:
+            async with Fetcher(settings) as fetcher:
+                return await asyncio.gather(fetcher.fetch(srv.url + "/a"), fetcher.fetch(srv.url + "/b"))
+        a, b = asyncio.run(run())
+    assert a.body == HTML and b.body == HTML
+    log = [e for e in srv.log if e.path != "/robots.txt"]
+    assert [e.path for e in log] == ["/a", "/b", "/a"]   # /b waited out the 429's pause too
+    assert log[1].time - log[0].time >= 0.95 and log[2].time - log[0].time >= 0.95
 
 
 def test_retry_after_over_the_cap_fails_at_once(settings):
