@@ -165,23 +165,23 @@ def crawl_command(sites: tuple[str, ...], output: Path, state_path: Path | None,
     handler = _LogToReporter(reporter)
     logging.getLogger().addHandler(handler)  # libraries' warnings: one line, or a JSON event
     try:
-        rules = load_rules(kw["rules_dir"])
-        summary = run_crawl(rules, options, on_event=reporter)
+        try:
+            rules = load_rules(kw["rules_dir"])
+            summary = run_crawl(rules, options, on_event=reporter)
+        finally:
+            reporter.close()
+        if log_json:
+            click.echo(json.dumps({"event": "summary", **vars(summary)}), err=True)
+        click.echo(summary.line())
     except LockedError as err:
-        reporter.close()
         click.echo(f"scrape: {err}; exiting", err=True)
         sys.exit(EXIT_LOCKED)
     except (ScraperError, OSError, sqlite3.Error) as err:
-        reporter.close()
         _fail(str(err))
     except KeyboardInterrupt:
-        reporter.close()
         _fail("interrupted; the next run resumes", EXIT_INTERRUPTED)
-    reporter.close()
-    logging.getLogger().removeHandler(handler)
-    if log_json:
-        click.echo(json.dumps({"event": "summary", **vars(summary)}), err=True)
-    click.echo(summary.line())
+    finally:
+        logging.getLogger().removeHandler(handler)
     sys.exit(EXIT_FAILED if summary.failed else EXIT_OK)
 
 
