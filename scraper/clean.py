@@ -95,11 +95,11 @@ def classify(text: str, rules: Rules, site_rules: tuple[SiteRule, ...] = (),
     level = repeats.level(text) if repeats is not None else 0
     if level == 2:
         return Kind.BOILER
+    if is_date_line(text) or byline_name(text) is not None:
+        return Kind.META  # never printed either; checked first so its fields can be read
     entry = rules.lexicon.lookup(text)
     if entry is not None and entry.risk is Risk.LOW:
         return Kind.BOILER
-    if is_date_line(text) or byline_name(text) is not None:
-        return Kind.META
     if entry is not None or level == 1:
         return Kind.SOFT
     return Kind.TEXT
