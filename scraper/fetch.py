@@ -369,7 +369,9 @@ class Fetcher:
                             raise FetchError(url, f"HTTP {status}, Retry-After {retry_after:.0f}s "
                                                   f"is over the {s.retry_after_cap:.0f}s cap", status=status)
                         raise _Retryable(f"HTTP {status}", status=status, retry_after=retry_after)
-                    if 300 <= status < 400 and status != 304:
+                    if status == 304:  # the cache answers the 304s it asked for
+                        raise FetchError(url, "HTTP 304 with nothing cached", status=status)
+                    if 300 <= status < 400:
                         location = response.headers.get("location")
                         if not location:
                             raise FetchError(url, f"HTTP {status} without Location", status=status)

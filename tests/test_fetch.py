@@ -100,6 +100,12 @@ def test_5xx_gives_up_after_the_attempt_limit(settings):
     assert page_paths(srv) == ["/a"] * 3
 
 
+def test_unasked_304_is_an_error(settings):
+    with SiteServer({"/a": Page(b"", status=304)}) as srv:
+        [err] = fetch(settings, srv.url + "/a")
+    assert isinstance(err, FetchError) and err.status == 304
+
+
 def test_other_4xx_is_not_retried(settings):
     with SiteServer({}) as srv:
         [err] = fetch(settings, srv.url + "/missing")
