@@ -145,7 +145,7 @@ async def _crawl(rules: Rules, sites: tuple[SiteRule, ...], options: CrawlOption
             emit("site", site=site.name, found=len(discovery.urls), errors=len(discovery.errors))
         summary.discovered = len(discovered)
 
-        todo = _commit_order(state.rows(names), state.todo(names, options.max_attempts))
+        todo = state.todo(names, options.max_attempts)  # in commit order
         if options.limit is not None:
             todo = todo[:options.limit]  # the rest stays pending for the next runs
         todo_urls = {row.url for row in todo}
@@ -170,20 +170,6 @@ async def _crawl(rules: Rules, sites: tuple[SiteRule, ...], options: CrawlOption
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
     return summary
-
-
-def _commit_order(every: list[UrlRow], todo: list[UrlRow]) -> list[UrlRow]:
-    """Todo rows sorted by (rank within their host, host's first appearance): hosts take
-    turns, and the order of any subset is the order it has within the whole."""
-    rank: dict[str, tuple[int, int]] = {}
-    hosts: dict[str, int] = {}
-    counts: dict[str, int] = {}
-    for row in every:
-        host = urlsplit(row.url).netloc
-        hosts.setdefault(host, len(hosts))
-        counts[host] = counts.get(host, 0) + 1
-        rank[row.url] = (counts[host], hosts[host])
-    return sorted(todo, key=lambda r: rank.get(r.url, (1 << 30, r.id)))
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,11 @@
 
 A row's status is `pending` (discovered, not done), `done` (its record is in the output
 folder: `record_file`, whose text hash is `content_hash`), `duplicate` (same text as
-`record_file`, written for another URL), `near-duplicate` (with --near-duplicates: text
-within NEAR_BITS bits of simhash of `record_file`'s), `empty` (fetched, but no article in the page),
-`blocked` (robots.txt disallows it) or
-`failed` (`attempts` failed runs so far, `last_error`; retried while under the limit).
-"""
+`record_file`, written for another URL), `near-duplicate` (with --near-duplicates: its
+simhash is within NEAR_BITS bits of `record_file`'s), `empty` (fetched, but no article in
+the page), `blocked` (robots.txt disallows it) or `failed` (`attempts` failed runs so far,
+`last_error`; retried while under the limit). `host` and `host_rank` (the row's place
+among its host's URLs, in discovery order) fix the order records are committed in."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .fetch import utc_now
 
@@ -30,10 +31,13 @@ CREATE TABLE IF NOT EXISTS urls (
     content_hash TEXT,
     simhash      TEXT,
     record_file  TEXT,
+    host         TEXT NOT NULL DEFAULT '',
+    host_rank    INTEGER NOT NULL DEFAULT 0,
     first_seen   TEXT NOT NULL,
     updated      TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS urls_status ON urls (status);
+CREATE INDEX IF NOT EXISTS urls_host ON urls (host, host_rank);
 CREATE INDEX IF NOT EXISTS urls_record ON urls (record_file);
 CREATE TABLE IF NOT EXISTS simhash_bands (
     band  INTEGER NOT NULL,
@@ -105,10 +109,27 @@ class CrawlState:
         self._db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
+        self._migrate()
         self._db.executescript(_SCHEMA)
+
+    def _migrate(self) -> None:
+        """Bring a state file from an earlier version up to the current columns."""
         columns = {row[1] for row in self._db.execute("PRAGMA table_info(urls)")}
-        if "simhash" not in columns:  # a state file from before near-duplicates
-            self._db.execute("ALTER TABLE urls ADD COLUMN simhash TEXT")
+        if not columns:
+            return
+        with self._db:
+            self._db.execute("BEGIN")
+            if "simhash" not in columns:
+                self._db.execute("ALTER TABLE urls ADD COLUMN simhash TEXT")
+            if "host" not in columns:
+                self._db.execute("ALTER TABLE urls ADD COLUMN host TEXT NOT NULL DEFAULT ''")
+                self._db.execute("ALTER TABLE urls ADD COLUMN host_rank INTEGER NOT NULL DEFAULT 0")
+                ranks: dict[str, int] = {}
+                for row_id, url in self._db.execute("SELECT id, url FROM urls ORDER BY id").fetchall():
+                    host = _host(url)
+                    ranks[host] = ranks.get(host, 0) + 1
+                    self._db.execute("UPDATE urls SET host = ?, host_rank = ? WHERE id = ?",
+                                     (host, ranks[host], row_id))
 
     def close(self) -> None:
         """Close the database."""
@@ -123,13 +144,23 @@ class CrawlState:
     def add(self, site: str, urls: Iterable[str]) -> int:
         """Record discovered URLs (already-known ones are left as they are); how many were new."""
         now = utc_now()
-        before = self._db.total_changes
+        added = 0
+        ranks: dict[str, int] = {}
         with self._db:
             self._db.execute("BEGIN")
-            self._db.executemany(
-                "INSERT OR IGNORE INTO urls (url, site, first_seen, updated) VALUES (?, ?, ?, ?)",
-                ((u, site, now, now) for u in urls))
-        return self._db.total_changes - before
+            for url in urls:
+                host = _host(url)
+                if host not in ranks:
+                    ranks[host] = self._db.execute(
+                        "SELECT COALESCE(MAX(host_rank), 0) FROM urls WHERE host = ?", (host,)
+                    ).fetchone()[0]
+                cursor = self._db.execute(
+                    "INSERT OR IGNORE INTO urls (url, site, host, host_rank, first_seen, updated) "
+                    "VALUES (?, ?, ?, ?, ?, ?)", (url, site, host, ranks[host] + 1, now, now))
+                if cursor.rowcount:
+                    ranks[host] += 1
+                    added += 1
+        return added
 
     def get(self, url: str) -> UrlRow | None:
         """The row of a URL, if known."""
@@ -137,13 +168,18 @@ class CrawlState:
         return UrlRow(*row) if row else None
 
     def todo(self, sites: Iterable[str], max_attempts: int) -> list[UrlRow]:
-        """Rows of these sites still to fetch, in discovery order: pending, or failed fewer
-        than `max_attempts` times."""
+        """Rows of these sites still to fetch (pending, or failed fewer than `max_attempts`
+        times) in commit order: by rank within their host (discovery order), hosts taking
+        turns in order of first appearance. The order is a property of each row, so any
+        subset (what a resumed run has left) comes in the order it has within the whole."""
         names = list(sites)
         marks = ",".join("?" * len(names))
         rows = self._db.execute(
-            f"SELECT {_COLUMNS} FROM urls WHERE site IN ({marks}) AND "
-            "(status = 'pending' OR (status = 'failed' AND attempts < ?)) ORDER BY id",
+            f"SELECT {', '.join('u.' + c for c in _COLUMNS.split(', '))} FROM urls u "
+            "JOIN (SELECT host, MIN(id) AS first_id FROM urls GROUP BY host) h ON h.host = u.host "
+            f"WHERE u.site IN ({marks}) AND "
+            "(u.status = 'pending' OR (u.status = 'failed' AND u.attempts < ?)) "
+            "ORDER BY u.host_rank, h.first_id",
             (*names, max_attempts)).fetchall()
         return [UrlRow(*r) for r in rows]
 
@@ -204,6 +240,10 @@ class CrawlState:
 
 
 _COLUMNS = "id, url, site, status, attempts, last_error, content_hash, record_file"
+
+
+def _host(url: str) -> str:
+    return urlsplit(url).netloc.lower()
 
 
 def _bands(simhash: int) -> list[tuple[int, int]]:

@@ -26,6 +26,39 @@ def test_rows_todo_attempts_and_reopen(tmp_path):
         assert state.owner("000_x.txt") == "http://a/1" and state.owner("001_y.txt") is None
 
 
+def test_todo_order_is_stable_for_any_subset(tmp_path):
+    with CrawlState(tmp_path / "s.sqlite") as state:
+        state.add("a", [f"http://a/{i}" for i in range(3)])
+        state.add("b", [f"http://b/{i}" for i in range(2)])
+        state.add("a", ["http://a/3", "http://a/0"])
+        order = [r.url for r in state.todo(["a", "b"], 3)]
+        assert order == ["http://a/0", "http://b/0", "http://a/1", "http://b/1", "http://a/2",
+                         "http://a/3"]
+        for url in ("http://a/0", "http://b/1", "http://a/2"):
+            state.finish(url, "done")
+        rest = [r.url for r in state.todo(["a", "b"], 3)]
+        assert rest == [u for u in order if u in rest]
+        assert [r.url for r in state.todo(["b"], 3)] == ["http://b/0"]
+
+
+def test_state_from_an_earlier_version_is_migrated(tmp_path):
+    import sqlite3
+    path = tmp_path / "old.sqlite"
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE urls (id INTEGER PRIMARY KEY AUTOINCREMENT, url TEXT NOT NULL UNIQUE, "
+               "site TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'pending', attempts INTEGER NOT NULL "
+               "DEFAULT 0, last_error TEXT, content_hash TEXT, record_file TEXT, first_seen TEXT NOT "
+               "NULL, updated TEXT NOT NULL)")
+    db.executemany("INSERT INTO urls (url, site, first_seen, updated) VALUES (?, 's', '', '')",
+                   [("http://a/1",), ("http://b/1",), ("http://a/2",)])
+    db.commit()
+    db.close()
+    with CrawlState(path) as state:
+        assert [r.url for r in state.todo(["s"], 3)] == ["http://a/1", "http://b/1", "http://a/2"]
+        assert state.add("s", ["http://b/2"]) == 1
+        assert [r.url for r in state.todo(["s"], 3)][-1] == "http://b/2"
+
+
 def test_near_finds_hashes_within_the_distance_only(tmp_path):
     base = 0x0123_4567_89AB_CDEF
     with CrawlState(tmp_path / "s.sqlite") as state:
