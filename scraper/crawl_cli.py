@@ -157,6 +157,8 @@ def crawl_command(sites: tuple[str, ...], output: Path, state_path: Path | None,
     (Ctrl-C; the next run resumes).
     """
     settings = _settings(kw)
+    if state_path is None:  # beside the HTTP cache, even when --no-cache leaves that unused
+        state_path = Path(kw["cache_dir"]) / "crawl-state.sqlite"
     options = CrawlOptions(out_dir=output, sites=sites, state_path=state_path,
                            max_attempts=max_attempts, near_duplicates=near_duplicates, limit=limit,
                            fetch=settings)
