@@ -148,11 +148,13 @@ def test_gzip_bomb_is_capped_after_decompression(settings):
     assert isinstance(err, FetchError) and "decompressed" in err.reason
 
 
-def test_gzip_page_is_decoded(settings):
+def test_gzip_page_is_decoded_fresh_and_from_the_cache(settings):
     import gzip
     with SiteServer({"/z": Page(gzip.compress(HTML), headers={"Content-Encoding": "gzip"})}) as srv:
-        [result] = fetch(settings, srv.url + "/z")
-    assert result.body == HTML
+        [fresh] = fetch(settings, srv.url + "/z")
+        [cached] = fetch(settings, srv.url + "/z")   # stored compressed, revalidated: 304
+        assert [e.status for e in srv.log if e.path == "/z"] == [200, 304]
+    assert fresh.body == HTML and cached.body == HTML and cached.revalidated
 
 
 def test_redirect_loop_is_capped(settings):
