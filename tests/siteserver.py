@@ -3,6 +3,9 @@
 `SiteServer(routes, host=...)` serves `routes` (path -> Page or a fault) on a free port in
 a daemon thread, logs every request (time, path, headers) and stops on `close()` or at the
 end of a `with` block. Every fault is bounded: stalls and floods end by themselves.
+
+Several hosts are several loopback addresses (127.0.0.2, ...): all of 127.0.0.0/8 routes to
+`lo` on Linux; on macOS add them first (`sudo ifconfig lo0 alias 127.0.0.2`).
 """
 
 from __future__ import annotations
