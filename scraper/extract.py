@@ -1,30 +1,116 @@
-"""HTML page to Record (first version: trafilatura main text and metadata)."""
+"""HTML page to Record: the public `extract_html` entry point.
+
+Steps: decode the bytes; parse once with selectolax; read the page's metadata; find the
+rule files that claim the page (domain, generator, fingerprint) and remove what their
+`strip` selectors name; take the body from the first rule whose `body` selector matches,
+else prune the page's chrome (`html_prune`) and let trafilatura find the main text; last,
+drop boilerplate lines (lexicon, the rules' `drop_lines`) from what was extracted.
+"""
 
 from __future__ import annotations
 
 import trafilatura
+from selectolax.lexbor import LexborHTMLParser
 
+from . import site_rules
 from .decode import decode_bytes
-from .errors import NoArticleError
+from .errors import NoArticleError, PageTooLargeError
+from .html_prune import prune
+from .lexicon import Risk
+from .metadata import PageMeta, page_metadata
+from .normalize import clean_line, match_key
 from .record import Record
-from .rules import Rules, load_rules
+from .rules import Rules, SiteRule, load_rules
 from .urls import site_of
+
+# Pages above this size are refused rather than parsed (memory stays bounded).
+MAX_PAGE_BYTES = 20_000_000
+MAX_TITLE_CHARS = 200
+# The fast extraction is redone with trafilatura's fallbacks when it holds less than this
+# share of the pruned page's visible text, or fewer characters than this.
+FALLBACK_SHARE = 0.25
+FALLBACK_CHARS = 500
 
 
 def extract_html(html: str | bytes, *, url: str | None = None, rules: Rules | None = None,
                  charset: str | None = None) -> Record:
     """Extract the article of an HTML page; `charset` is the HTTP header's, if known.
 
-    Raises InputError subclasses for unreadable input and NoArticleError when the page
-    holds no article.
+    Raises InputError subclasses for unreadable input (empty, binary, undecodable, too
+    large) and NoArticleError when the page holds no article text.
     """
     rules = rules if rules is not None else load_rules()
+    if len(html) > MAX_PAGE_BYTES:
+        raise PageTooLargeError(f"page too large ({len(html):,} bytes; the limit is "
+                                f"{MAX_PAGE_BYTES:,})")
     text = decode_bytes(html, declared=charset, html=True) if isinstance(html, bytes) else html
-    doc = trafilatura.bare_extraction(text, url=url, with_metadata=True, as_dict=True)
-    if not doc or not (doc.get("text") or "").strip():
+    tree = LexborHTMLParser(text)
+    meta = page_metadata(tree)
+    claimed = rules.for_html(tree, url)
+    site_rules.strip(tree, claimed)
+    match = site_rules.apply(tree, claimed)
+    if match is not None:
+        lines, rule = list(match.lines), match.rule
+        meta = PageMeta(title=match.title, author=match.author,
+                        published=match.published).fill(meta)
+    else:
+        found = site_rules.metadata(tree, claimed)
+        if found is not None:
+            meta = PageMeta(title=found.title, author=found.author,
+                            published=found.published).fill(meta)
+        lines, rule = _generic_lines(tree, url), "generic"
+        if claimed:
+            rule = f"generic+{claimed[0].name}"
+    lines = filter_lines(lines, rules, claimed)
+    title = meta.title
+    if title and lines and match_key(lines[0]) == match_key(title):
+        lines.pop(0)
+    if not lines:
         raise NoArticleError("no article text found in the page")
-    paragraphs = [p.strip() for p in doc["text"].splitlines() if p.strip()]
-    title = (doc.get("title") or "").strip() or paragraphs.pop(0)
-    return Record(title=title, paragraphs=tuple(paragraphs), url=url, source=url,
-                  site=doc.get("sitename") or site_of(url), author=doc.get("author"),
-                  published=doc.get("date"), language=doc.get("language"), rule="generic")
+    if not title:  # a short first line stands in for a missing headline
+        title = lines.pop(0) if len(lines[0]) <= MAX_TITLE_CHARS and len(lines) > 1 else ""
+    return Record(title=title, paragraphs=tuple(lines), url=url, source=url,
+                  site=meta.site or site_of(url), author=meta.author, published=meta.published,
+                  language=meta.language, rule=rule)
+
+
+def _generic_lines(tree: LexborHTMLParser, url: str | None) -> list[str]:
+    """The main text of a page no rule's body selector claims.
+
+    trafilatura's fast path first; its slower comparison with readability and jusText
+    only when the fast result looks short for the page.
+    """
+    prune(tree)
+    body = tree.body
+    html = tree.html or ""
+    if body is None or not html.strip():
+        return []
+    visible = len(body.text(deep=True, separator=" ", strip=True))
+    text = trafilatura.extract(html, url=url, include_comments=False, fast=True) or ""
+    if len(text) < FALLBACK_SHARE * visible or len(text) < FALLBACK_CHARS:
+        text = trafilatura.extract(html, url=url, include_comments=False) or text
+    return [line for line in (clean_line(raw) for raw in text.splitlines()) if line]
+
+
+_LONGEST_UI_LINE = 300  # longer lines are prose, never a whole UI string
+
+
+def filter_lines(lines: list[str], rules: Rules, claimed: tuple[SiteRule, ...]) -> list[str]:
+    """Drop boilerplate lines from extracted text: the claiming rules' `drop_lines` and
+    whole-line lexicon matches of low or medium risk (never a high-risk match alone).
+
+    The single last pass over extracted lines; it becomes the text cleaner's filter when
+    that lands (same inputs).
+    """
+    kept = []
+    for line in lines:
+        if len(line) > _LONGEST_UI_LINE:
+            kept.append(line)
+            continue
+        if any(rule.drops(line) for rule in claimed):
+            continue
+        entry = rules.lexicon.lookup(line)
+        if entry is not None and entry.risk <= Risk.MEDIUM:
+            continue
+        kept.append(line)
+    return kept

@@ -141,6 +141,34 @@ class Rules:
                     best, length = rule, len(d)
         return best
 
+    def for_html(self, tree: LexborHTMLParser, url: str | None = None) -> tuple[SiteRule, ...]:
+        """Every rule that claims a parsed page, most specific first.
+
+        A rule claims a page by its domains (the most specific domain first), else by a
+        substring of a `<meta name=generator>` value, else by a fingerprint selector found
+        in the page. A site rule and the theme and platform rules it uses can all apply.
+        """
+        by_domain = []
+        host = (urlsplit(url).hostname or "") if url else ""
+        for rule in self.sites:
+            lengths = [len(d) for d in rule.domains if host == d or host.endswith("." + d)]
+            if lengths:
+                by_domain.append((max(lengths), rule))
+        claimed = [rule for _, rule in sorted(by_domain, key=lambda x: -x[0])]
+        generators = [(node.attributes.get("content") or "").casefold()
+                      for node in tree.css('meta[name="generator" i]')]
+        for rule in self.sites:
+            if rule in claimed:
+                continue
+            if any(g.casefold() in value for g in rule.generator for value in generators):
+                claimed.append(rule)
+        for rule in self.sites:
+            if rule in claimed:
+                continue
+            if any(tree.css_first(selector) is not None for selector in rule.selectors):
+                claimed.append(rule)
+        return tuple(claimed)
+
     def for_text(self, lines: list[str]) -> tuple[SiteRule, ...]:
         """The rules whose line markers appear in a text dump."""
         return tuple(r for r in self.sites if r.line_markers and r.matches_lines(lines))
