@@ -47,20 +47,18 @@ def extract_html(html: str | bytes, *, url: str | None = None, rules: Rules | No
     tree = LexborHTMLParser(text)
     meta = page_metadata(tree)
     claimed = rules.for_html(tree, url)
+    found = site_rules.metadata(tree, claimed)
+    if found is not None:  # the rules' selectors win, but a machine-readable date first
+        meta = PageMeta(title=found.title, author=found.author,
+                        published=meta.published or found.published).fill(meta)
     site_rules.strip(tree, claimed)
-    match = site_rules.apply(tree, claimed)
-    if match is not None:
-        lines, rule = list(match.lines), match.rule
-        meta = PageMeta(title=match.title, author=match.author,
-                        published=match.published).fill(meta)
+    matched = site_rules.body(tree, claimed)
+    if matched is not None:
+        rule, matched_lines = matched
+        lines = list(matched_lines)
     else:
-        found = site_rules.metadata(tree, claimed)
-        if found is not None:
-            meta = PageMeta(title=found.title, author=found.author,
-                            published=found.published).fill(meta)
-        lines, rule = _generic_lines(tree, url), "generic"
-        if claimed:
-            rule = f"generic+{claimed[0].name}"
+        lines = _generic_lines(tree, url)
+        rule = f"generic+{claimed[0].name}" if claimed else "generic"
     lines = filter_lines(lines, rules, claimed)
     title = meta.title
     if title and lines and match_key(lines[0]) == match_key(title):
@@ -104,10 +102,10 @@ def filter_lines(lines: list[str], rules: Rules, claimed: tuple[SiteRule, ...]) 
     """
     kept = []
     for line in lines:
+        if any(rule.drops(line) for rule in claimed):
+            continue
         if len(line) > _LONGEST_UI_LINE:
             kept.append(line)
-            continue
-        if any(rule.drops(line) for rule in claimed):
             continue
         entry = rules.lexicon.lookup(line)
         if entry is not None and entry.risk <= Risk.MEDIUM:

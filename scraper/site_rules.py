@@ -17,11 +17,10 @@ _BLOCKS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "
 
 @dataclass(frozen=True)
 class RuleMatch:
-    """What the page's rules found: any field may be missing."""
+    """What the page's rules' metadata selectors found: any field may be missing."""
 
     rule: str
     title: str | None = None
-    lines: tuple[str, ...] = ()
     author: str | None = None
     published: str | None = None
 
@@ -34,33 +33,30 @@ def strip(tree: LexborHTMLParser, rules: tuple[SiteRule, ...]) -> None:
                 node.decompose(recursive=False)  # detach only: later matches stay valid
 
 
-def apply(tree: LexborHTMLParser, rules: tuple[SiteRule, ...]) -> RuleMatch | None:
-    """The body, title, author and date of the first rule whose `body` selectors match.
-
-    Call `strip` first. None when no rule's body selector matches the page.
-    """
+def body(tree: LexborHTMLParser, rules: tuple[SiteRule, ...]) -> tuple[str, tuple[str, ...]] | None:
+    """(rule name, lines) from the first rule whose `body` selector matches a non-empty
+    element; None when none does. Call `strip` first."""
     for rule in rules:
         for selector in rule.body:
             node = tree.css_first(selector)
             if node is None:
                 continue
             lines = block_lines(node)
-            if not lines:
-                continue
-            return RuleMatch(rule=rule.name, title=_first_text(tree, rule.title), lines=lines,
-                             author=_first_text(tree, rule.author),
-                             published=_first_date(tree, rule.published))
+            if lines:
+                return rule.name, lines
     return None
 
 
 def metadata(tree: LexborHTMLParser, rules: tuple[SiteRule, ...]) -> RuleMatch | None:
-    """Title, author and date from the rules' selectors, without a body."""
+    """Title, author and date from the rules' selectors, each from the first rule that
+    finds it. Call before `strip`, which may remove the elements holding them."""
+    title = author = published = None
     for rule in rules:
-        title = _first_text(tree, rule.title)
-        author = _first_text(tree, rule.author)
-        published = _first_date(tree, rule.published)
-        if title or author or published:
-            return RuleMatch(rule=rule.name, title=title, author=author, published=published)
+        title = title or _first_text(tree, rule.title)
+        author = author or _first_text(tree, rule.author)
+        published = published or _first_date(tree, rule.published)
+    if title or author or published:
+        return RuleMatch(rule=rules[0].name, title=title, author=author, published=published)
     return None
 
 
