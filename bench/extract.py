@@ -23,7 +23,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from metrics import SnippetScore, TokenF1  # noqa: E402
+from metrics import snippet_score, token_f1  # noqa: E402
 
 MIN_GOLD_CHARS = 150  # the README's near-empty golds are all shorter than this
 
@@ -74,7 +74,7 @@ def _make_extractor(name: str):
 def _worker(name: str, corpora: str, limit: int | None, conn) -> None:
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
     extract = _make_extractor(name)
-    token, snippet = TokenF1(), SnippetScore()
+    pairs, cases = [], []
     elapsed, pages, per_page = 0.0, 0, {}
     root = Path(corpora)
     for page_id, folder, meta in readability_pages(root)[:limit]:
@@ -83,24 +83,26 @@ def _worker(name: str, corpora: str, limit: int | None, conn) -> None:
         text = extract(data, None)
         elapsed += time.perf_counter() - start
         pages += 1
-        score = token.add((folder / "gold.txt").read_text(encoding="utf-8"), text)
-        per_page["r/" + page_id] = (score.precision, score.recall)
+        gold = (folder / "gold.txt").read_text(encoding="utf-8")
+        pairs.append((gold, text))
+        one = token_f1([(gold, text)])
+        per_page["r/" + page_id] = (one.precision, one.recall)
     for page_id, folder, meta in trafilatura_pages(root)[:limit]:
         data = (folder / "page.html").read_bytes()
         start = time.perf_counter()
         text = extract(data, meta.get("url"))
         elapsed += time.perf_counter() - start
         pages += 1
-        before = (snippet.tp, snippet.fp)
-        snippet.add(text, meta.get("with", []), meta.get("without", []))
-        per_page["t/" + page_id] = (snippet.tp - before[0], snippet.fp - before[1],
-                                    len(meta.get("with", [])), len(meta.get("without", [])))
+        case = (meta.get("with", []), meta.get("without", []), text)
+        cases.append(case)
+        per_page["t/" + page_id] = (sum(s in text for s in case[0]), sum(s in text for s in case[1]),
+                                    len(case[0]), len(case[1]))
+    token, snippet = token_f1(pairs), snippet_score(cases)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     conn.send({
         "name": name, "pages": pages, "seconds": elapsed, "peak_mb": peak_mb,
-        "token": (token.precision, token.recall, token.f1, len(token.pages)),
-        "snippet": (snippet.precision, snippet.recall, snippet.f1,
-                    snippet.tp, snippet.fn, snippet.fp, snippet.tn),
+        "token": (token.precision, token.recall, token.f1, token.pages),
+        "snippet": (snippet.precision, snippet.recall, snippet.f1, snippet.pages),
         "per_page": per_page,
     })
     conn.close()
@@ -143,7 +145,7 @@ def main() -> int:
               f"peak memory {o['peak_mb'] / t['peak_mb']:.2f}x")
     tr = results[names[0]]
     print(f"pages: {tr['token'][3]} readability (token F1), "
-          f"{sum(tr['snippet'][3:])} snippets on the trafilatura corpus")
+          f"{tr['snippet'][3]} trafilatura-corpus pages (snippets)")
     if args.dump:
         args.dump.write_text(json.dumps({n: r["per_page"] for n, r in results.items()}))
     return 0

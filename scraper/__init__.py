@@ -1,5 +1,7 @@
 """scraper: clean article records from news pages and scraped text."""
 
+__version__ = "0.1.0"
+
 from .errors import (
     BinaryInputError,
     DecodeError,
@@ -11,6 +13,7 @@ from .errors import (
     RulesError,
     ScraperError,
 )
+from .clean import clean_text
 from .extract import extract_html
 from .output import RecordWriter
 from .record import Record
@@ -30,6 +33,7 @@ __all__ = [
     "RulesError",
     "ScraperError",
     "SiteRule",
+    "clean_text",
     "extract_html",
     "load_rules",
 ]

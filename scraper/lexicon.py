@@ -23,6 +23,10 @@ COLUMNS = ("lang", "string", "line_regex", "risk", "component", "source")
 # fields are marked *") is split after sentence punctuation and each piece looked up.
 _PIECES = re.compile(r"(?<=[.!?؟|·•»])\s+")
 _TRAILING = ":：.…»«›‹*|-–— "
+# A placeholder stands for a count, a name or a date: a line may exceed the fixed words of
+# its string by this many words at most, or "%1$s at %2$s" would match any sentence.
+PLACEHOLDER_WORDS = 4
+_WORD = re.compile(r"\w+")
 
 
 class Risk(IntEnum):
@@ -50,16 +54,20 @@ class Lexicon:
     def __init__(self, entries: list[tuple[Entry, str]]) -> None:
         """Build from (entry, anchored line regex) pairs."""
         self._exact: dict[str, Entry] = {}
-        patterns: list[tuple[re.Pattern[str], Entry]] = []
+        patterns: list[tuple[re.Pattern[str], Entry, int]] = []
         for entry, regex in entries:
             if "%" in entry.string and regex:
-                patterns.append((re.compile(regex, re.I), entry))
+                fixed = len(_WORD.findall(re.sub(r"%(\d\$)?[sd]", " ", entry.string)))
+                patterns.append((re.compile(regex, re.I), entry, fixed + PLACEHOLDER_WORDS))
             else:
                 for key in _keys(entry.string):
                     old = self._exact.get(key)
                     if old is None or entry.risk < old.risk:
                         self._exact[key] = entry
         self._patterns = patterns
+        # One alternation of every pattern: most lines match none, and one search says so.
+        self._any = re.compile("|".join(f"(?:{p.pattern})" for p, _, _ in patterns) or "(?!)", re.I)
+        self._max_words = max((m for _, _, m in patterns), default=0)
         self.size = len(entries)
 
     @classmethod
@@ -121,11 +129,12 @@ class Lexicon:
             entry = self._exact.get(candidate)
             if entry is not None:
                 return entry
-        if len(key) > 200:
+        length = len(_WORD.findall(key))
+        if length > self._max_words or not self._any.match(key):
             return None
         best: Entry | None = None
-        for pattern, entry in self._patterns:
-            if pattern.match(key) and (best is None or entry.risk < best.risk):
+        for pattern, entry, max_words in self._patterns:
+            if length <= max_words and pattern.match(key) and (best is None or entry.risk < best.risk):
                 best = entry
         return best
 

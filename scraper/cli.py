@@ -1,0 +1,145 @@
+"""The `scrape` command line.
+
+Every option can also come from the environment: `SCRAPE_<COMMAND>_<OPTION>` (for example
+SCRAPE_CLEAN_FORMAT=jsonl), and the rules folder from SCRAPE_RULES.
+
+Exit codes: 0 success; 1 some input yielded no article (said on stderr, one line per input);
+2 usage or configuration error (bad option, missing path, invalid rule file).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from . import __version__
+from .documents import record_from_bytes, text_lines
+from .errors import InputError, RulesError, ScraperError
+from .inputs import STDIN, Input, check_paths, iter_inputs
+from .output import RecordWriter
+from .record import Record
+from .repeats import RepeatIndex
+from .rules import Rules, load_rules
+
+EXIT_OK, EXIT_NO_ARTICLE, EXIT_USAGE = 0, 1, 2
+FORMATS = ("text", "json", "jsonl")
+# Between records printed as text: a form feed on a line of its own, as `pr` does.
+RECORD_SEPARATOR = "\f\n"
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def rules_option(func: F) -> F:
+    """The --rules option every command shares."""
+    return click.option(
+        "--rules", "rules_dir", envvar="SCRAPE_RULES", metavar="DIR",
+        type=click.Path(file_okay=False, exists=True),
+        help="Rules folder (lexicon and site rules); default: the bundled rules.",
+    )(func)
+
+
+def open_rules(rules_dir: str | None) -> Rules:
+    """Load the rules, turning a RulesError into a usage error (exit 2)."""
+    try:
+        return load_rules(rules_dir)
+    except RulesError as err:
+        raise click.UsageError(str(err)) from err
+
+
+def warn(message: str) -> None:
+    """One line on stderr, prefixed with the program name."""
+    click.echo(f"scrape: {message}", err=True)
+
+
+@click.group(context_settings={"auto_envvar_prefix": "SCRAPE", "help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="scrape")
+def main() -> None:
+    """Strip boilerplate from news pages and scraped text into clean article records."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option("-o", "--output", metavar="DIR", default=STDIN, show_default=True,
+              help="Write records into DIR (NNN_<hash>.txt and records.jsonl); - prints them.")
+@click.option("-f", "--format", "format_", envvar="SCRAPE_CLEAN_FORMAT", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="How records are printed: seed-form text, JSON or JSON lines.")
+@click.option("--repeats/--no-repeats", default=True, show_default=True,
+              help="Drop lines that recur on many pages of a folder (one site's pages).")
+@rules_option
+def clean(paths: tuple[str, ...], output: str, format_: str, repeats: bool, rules_dir: str | None) -> None:
+    """Clean scraped texts into article records.
+
+    PATH is a file, a folder (its .txt and .html files) or - for standard input. Records
+    are printed (text records separated by a form-feed line) or, with -o, written to a
+    folder. Exit 0 when every input gave an article, 1 when some did not, 2 on usage errors.
+    """
+    rules = open_rules(rules_dir)
+    try:
+        check_paths(paths)
+    except InputError as err:
+        raise click.UsageError(str(err)) from err
+    inputs = list(iter_inputs(paths))
+    indexes = _repeat_indexes(inputs) if repeats else {}
+    writer = _writer(output)
+    printed: list[Record] = []
+    failed = written = duplicates = 0
+    for item in inputs:
+        if isinstance(item, InputError):
+            warn(str(item))
+            failed += 1
+            continue
+        try:
+            record = record_from_bytes(item.data, rules=rules, source=item.name,
+                                       repeats=indexes.get(item.group))
+            if writer is None:
+                printed.append(record)
+                continue
+            result = writer.write(record, source_bytes=item.data)
+        except ScraperError as err:
+            warn(f"{item.name}: {err}")
+            failed += 1
+            continue
+        if result.status == "written":
+            written += 1
+        else:
+            duplicates += 1
+    if writer is None:
+        _print_records(printed, format_)
+    else:
+        warn(f"{written} written, {duplicates} already there, {failed} failed -> {writer.folder}")
+    sys.exit(EXIT_NO_ARTICLE if failed else EXIT_OK)
+
+
+def _writer(output: str) -> RecordWriter | None:
+    if output == STDIN:
+        return None
+    try:
+        return RecordWriter(output)
+    except ScraperError as err:
+        raise click.UsageError(str(err)) from err
+
+
+def _repeat_indexes(inputs: list[Input | InputError]) -> dict[str | None, RepeatIndex]:
+    """One repetition index per folder given on the command line."""
+    groups: dict[str, list[list[str]]] = defaultdict(list)
+    for item in inputs:
+        if isinstance(item, Input) and item.group is not None:
+            groups[item.group].append(text_lines(item.data))
+    return {group: RepeatIndex(pages) for group, pages in groups.items()}
+
+
+def _print_records(records: list[Record], fmt: str) -> None:
+    if fmt == "text":
+        click.echo(RECORD_SEPARATOR.join(r.to_text() for r in records), nl=False)
+    elif fmt == "jsonl":
+        for record in records:
+            click.echo(record.to_json())
+    elif len(records) == 1:
+        click.echo(json.dumps(records[0].to_dict(), ensure_ascii=False, indent=2))
+    elif records:
+        click.echo(json.dumps([r.to_dict() for r in records], ensure_ascii=False, indent=2))
