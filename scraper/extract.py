@@ -16,7 +16,7 @@ from . import site_rules
 from .decode import decode_bytes
 from .errors import NoArticleError, PageTooLargeError
 from .html_prune import prune
-from .lexicon import Risk
+from .clean import Kind, classify
 from .metadata import PageMeta, page_metadata
 from .normalize import clean_line, match_key
 from .record import Record
@@ -90,25 +90,16 @@ def _generic_lines(tree: LexborHTMLParser, url: str | None) -> list[str]:
     return [line for line in (clean_line(raw) for raw in text.splitlines()) if line]
 
 
-_LONGEST_UI_LINE = 300  # longer lines are prose, never a whole UI string
-
-
 def filter_lines(lines: list[str], rules: Rules, claimed: tuple[SiteRule, ...]) -> list[str]:
-    """Drop boilerplate lines from extracted text: the claiming rules' `drop_lines` and
-    whole-line lexicon matches of low or medium risk (never a high-risk match alone).
-
-    The single last pass over extracted lines; it becomes the text cleaner's filter when
-    that lands (same inputs).
-    """
-    kept = []
-    for line in lines:
-        if any(rule.drops(line) for rule in claimed):
-            continue
-        if len(line) > _LONGEST_UI_LINE:
-            kept.append(line)
-            continue
-        entry = rules.lexicon.lookup(line)
-        if entry is not None and entry.risk <= Risk.MEDIUM:
-            continue
-        kept.append(line)
-    return kept
+    """The last pass over extracted lines, with the text cleaner's line classes: lines it
+    calls boilerplate (a low-risk lexicon string, a claiming rule's `drop_lines`) and
+    date or byline lines go anywhere; riskier lexicon matches only at the edges (the
+    leading and trailing runs of non-text lines)."""
+    kinds = [classify(line, rules, claimed) for line in lines]
+    start, end = 0, len(lines)
+    while start < end and kinds[start] is not Kind.TEXT:
+        start += 1
+    while end > start and kinds[end - 1] is not Kind.TEXT:
+        end -= 1
+    return [line for i, (line, kind) in enumerate(zip(lines, kinds))
+            if start <= i < end and kind not in (Kind.BOILER, Kind.META)]
