@@ -9,6 +9,8 @@ drop boilerplate lines (lexicon, the rules' `drop_lines`) from what was extracte
 
 from __future__ import annotations
 
+import re
+
 import trafilatura
 from selectolax.lexbor import LexborHTMLParser
 
@@ -23,13 +25,25 @@ from .record import Record
 from .rules import Rules, SiteRule, load_rules
 from .urls import site_of
 
-# Pages above this size are refused rather than parsed (memory stays bounded).
-MAX_PAGE_BYTES = 20_000_000
+# Pages above these sizes are refused rather than parsed, so memory and time stay bounded
+# (HTML parsing is quadratic in nesting depth). The largest pages of the shared corpora
+# have 1.6 MB and 20,000 tags.
+MAX_PAGE_BYTES = 8_000_000
+MAX_TAGS = 60_000
 MAX_TITLE_CHARS = 200
+# An article has at least one line this long (characters, or words): else it is an index.
+PROSE_CHARS = 50
+PROSE_WORDS = 8
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+_ERROR_TITLE = re.compile(r"\b(?:40[0-9]|50[0-9]|(?:page )?not found|error|forbidden|access "
+                          r"denied|nicht gefunden|introuvable|no encontrad[ao])\b|"
+                          r"غير موجودة|لم يتم العثور|خطأ", re.I)
 # The fast extraction is redone with trafilatura's fallbacks when it holds less than this
 # share of the pruned page's visible text, or fewer characters than this.
 FALLBACK_SHARE = 0.25
 FALLBACK_CHARS = 500
+# ... or when less than this share of it is in prose lines (it found a menu, not a text).
+FALLBACK_PROSE = 0.5
 
 
 def extract_html(html: str | bytes, *, url: str | None = None, rules: Rules | None = None,
@@ -44,6 +58,9 @@ def extract_html(html: str | bytes, *, url: str | None = None, rules: Rules | No
         raise PageTooLargeError(f"page too large ({len(html):,} bytes; the limit is "
                                 f"{MAX_PAGE_BYTES:,})")
     text = decode_bytes(html, declared=charset, html=True) if isinstance(html, bytes) else html
+    tags = text.count("<")
+    if tags > MAX_TAGS:
+        raise PageTooLargeError(f"page has too many tags ({tags:,}; the limit is {MAX_TAGS:,})")
     tree = LexborHTMLParser(text)
     meta = page_metadata(tree)
     claimed = rules.for_html(tree, url)
@@ -63,8 +80,9 @@ def extract_html(html: str | bytes, *, url: str | None = None, rules: Rules | No
     title = meta.title
     if title and lines and match_key(lines[0]) == match_key(title):
         lines.pop(0)
-    if not lines:
-        raise NoArticleError("no article text found in the page")
+    reason = _no_article(title, lines)
+    if reason:
+        raise NoArticleError(reason)
     if not title:  # a short first line stands in for a missing headline
         title = lines.pop(0) if len(lines[0]) <= MAX_TITLE_CHARS and len(lines) > 1 else ""
     return Record(title=title, paragraphs=tuple(lines), url=url, source=url,
@@ -72,11 +90,28 @@ def extract_html(html: str | bytes, *, url: str | None = None, rules: Rules | No
                   language=meta.language, rule=rule)
 
 
+def _no_article(title: str | None, lines: list[str]) -> str | None:
+    """Why the extracted lines are not an article (None when they are)."""
+    if not lines:
+        return "no article text found in the page"
+    if not any(_is_prose(line) for line in lines):
+        return "no article text, only short lines (an index, home or error page?)"
+    if title and _ERROR_TITLE.search(title) and sum(len(line.split()) for line in lines) < 60:
+        return f"an error page ({title})"
+    return None
+
+
+def _is_prose(line: str) -> bool:
+    """Long enough to be a sentence of an article (a CJK character counts as three)."""
+    size = len(line) + 2 * len(_CJK.findall(line))
+    return size >= PROSE_CHARS or len(line.split()) >= PROSE_WORDS
+
+
 def _generic_lines(tree: LexborHTMLParser, url: str | None) -> list[str]:
     """The main text of a page no rule's body selector claims.
 
     trafilatura's fast path first; its slower comparison with readability and jusText
-    only when the fast result looks short for the page.
+    only when the fast result looks short for the page or is mostly short lines.
     """
     prune(tree)
     body = tree.body
@@ -85,9 +120,13 @@ def _generic_lines(tree: LexborHTMLParser, url: str | None) -> list[str]:
         return []
     visible = len(body.text(deep=True, separator=" ", strip=True))
     text = trafilatura.extract(html, url=url, include_comments=False, fast=True) or ""
-    if len(text) < FALLBACK_SHARE * visible or len(text) < FALLBACK_CHARS:
+    lines = [line for line in (clean_line(raw) for raw in text.splitlines()) if line]
+    prose = sum(len(line) for line in lines if _is_prose(line))
+    if (len(text) < FALLBACK_SHARE * visible or len(text) < FALLBACK_CHARS
+            or prose < FALLBACK_PROSE * len(text)):
         text = trafilatura.extract(html, url=url, include_comments=False) or text
-    return [line for line in (clean_line(raw) for raw in text.splitlines()) if line]
+        lines = [line for line in (clean_line(raw) for raw in text.splitlines()) if line]
+    return lines
 
 
 def filter_lines(lines: list[str], rules: Rules, claimed: tuple[SiteRule, ...]) -> list[str]:
