@@ -31,6 +31,7 @@ from .urls import site_of
 MAX_PAGE_BYTES = 8_000_000
 MAX_TAGS = 60_000
 MAX_TITLE_CHARS = 200
+MAX_TITLE_WORDS = 20
 # An article has at least one line this long (characters, or words): else it is an index.
 PROSE_CHARS = 50
 PROSE_WORDS = 8
@@ -73,6 +74,8 @@ def extract_html(html: str | bytes, *, url: str | None = None, rules: Rules | No
     if matched is not None:
         rule, matched_lines = matched
         lines = list(matched_lines)
+        if found is not None and found.standfirst and found.standfirst not in lines:
+            lines.insert(0, found.standfirst)
     else:
         lines = _generic_lines(tree, url)
         rule = f"generic+{claimed[0].name}" if claimed else "generic"
@@ -83,8 +86,8 @@ def extract_html(html: str | bytes, *, url: str | None = None, rules: Rules | No
     reason = _no_article(title, lines)
     if reason:
         raise NoArticleError(reason)
-    if not title:  # a short first line stands in for a missing headline
-        title = lines.pop(0) if len(lines[0]) <= MAX_TITLE_CHARS and len(lines) > 1 else ""
+    if not title:  # a headline-like first line stands in for a missing headline
+        title = lines.pop(0) if _headline_like(lines[0]) and len(lines) > 1 else ""
     return Record(title=title, paragraphs=tuple(lines), url=url, source=url,
                   site=meta.site or site_of(url), author=meta.author, published=meta.published,
                   language=meta.language, rule=rule)
@@ -99,6 +102,11 @@ def _no_article(title: str | None, lines: list[str]) -> str | None:
     if title and _ERROR_TITLE.search(title) and sum(len(line.split()) for line in lines) < 60:
         return f"an error page ({title})"
     return None
+
+
+def _headline_like(line: str) -> bool:
+    return len(line) <= MAX_TITLE_CHARS and len(line.split()) <= MAX_TITLE_WORDS \
+        and not line.endswith((".", "!", "?", "؟", "。", ":", "،", ","))
 
 
 def _is_prose(line: str) -> bool:
@@ -126,6 +134,8 @@ def _generic_lines(tree: LexborHTMLParser, url: str | None) -> list[str]:
             or prose < FALLBACK_PROSE * len(text)):
         text = trafilatura.extract(html, url=url, include_comments=False) or text
         lines = [line for line in (clean_line(raw) for raw in text.splitlines()) if line]
+    if not lines:  # lxml gives up on markup nested over 256 deep: take the pruned text
+        lines = list(site_rules.block_lines(body))
     return lines
 
 

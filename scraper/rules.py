@@ -13,6 +13,7 @@ Format (every key optional but `name` defaults to the file's stem):
 
     [extract]                            # for HTML pages; selectors in order, first match wins
     title = ["h1.entry-title"]
+    standfirst = ["p.subtitle"]          # a lead paragraph outside the body, kept first
     body = ["div.entry-content"]
     strip = ["div.share-buttons"]        # removed before text is taken
     author = ["span.author a"]
@@ -51,7 +52,7 @@ _SCHEMA: dict[str, dict[str, type] | type] = {
     "name": str,
     "description": str,
     "match": {"domains": list, "generator": list, "selectors": list, "lines": list},
-    "extract": {"title": list, "body": list, "strip": list, "author": list,
+    "extract": {"title": list, "standfirst": list, "body": list, "strip": list, "author": list,
                 "published": list, "drop_lines": list},
     "crawl": {"start_urls": list, "feeds": list, "sitemaps": list, "article_urls": str,
               "delay": float},
@@ -94,6 +95,7 @@ class SiteRule:
     selectors: tuple[str, ...] = ()
     line_markers: tuple[re.Pattern[str], ...] = ()
     title: tuple[str, ...] = ()
+    standfirst: tuple[str, ...] = ()
     body: tuple[str, ...] = ()
     strip: tuple[str, ...] = ()
     author: tuple[str, ...] = ()
@@ -211,7 +213,7 @@ def load_rule_file(path: Path) -> SiteRule:
         raise RulesError(f"{path}: invalid TOML: {err}") from err
     _check(path, data, _SCHEMA, "")
     match, extract, crawl = data.get("match", {}), data.get("extract", {}), data.get("crawl", {})
-    for key in ("title", "body", "strip", "author", "published"):
+    for key in ("title", "standfirst", "body", "strip", "author", "published"):
         for i, selector in enumerate(_strings(path, extract, key, "extract.")):
             _check_selector(path, f"extract.{key}[{i}]", selector)
     for i, selector in enumerate(_strings(path, match, "selectors", "match.")):
@@ -238,6 +240,7 @@ def load_rule_file(path: Path) -> SiteRule:
         selectors=_strings(path, match, "selectors", "match."),
         line_markers=_patterns(path, match, "lines", "match."),
         title=_strings(path, extract, "title", "extract."),
+        standfirst=_strings(path, extract, "standfirst", "extract."),
         body=_strings(path, extract, "body", "extract."),
         strip=_strings(path, extract, "strip", "extract."),
         author=_strings(path, extract, "author", "extract."),

@@ -21,6 +21,7 @@ class RuleMatch:
 
     rule: str
     title: str | None = None
+    standfirst: str | None = None
     author: str | None = None
     published: str | None = None
 
@@ -48,15 +49,17 @@ def body(tree: LexborHTMLParser, rules: tuple[SiteRule, ...]) -> tuple[str, tupl
 
 
 def metadata(tree: LexborHTMLParser, rules: tuple[SiteRule, ...]) -> RuleMatch | None:
-    """Title, author and date from the rules' selectors, each from the first rule that
-    finds it. Call before `strip`, which may remove the elements holding them."""
-    title = author = published = None
+    """Title, standfirst, author and date from the rules' selectors, each from the first
+    rule that finds it. Call before `strip`, which may remove the elements holding them."""
+    title = standfirst = author = published = None
     for rule in rules:
         title = title or _first_text(tree, rule.title)
+        standfirst = standfirst or _first_text(tree, rule.standfirst)
         author = author or _first_text(tree, rule.author)
         published = published or _first_date(tree, rule.published)
-    if title or author or published:
-        return RuleMatch(rule=rules[0].name, title=title, author=author, published=published)
+    if title or standfirst or author or published:
+        return RuleMatch(rule=rules[0].name, title=title, standfirst=standfirst, author=author,
+                         published=published)
     return None
 
 
