@@ -41,7 +41,7 @@ _ERROR_TITLE = re.compile(r"\b(?:40[0-9]|50[0-9]|(?:page )?not found|error|forbi
                           r"غير موجودة|لم يتم العثور|خطأ", re.I)
 # The fast extraction is redone with trafilatura's fallbacks when it holds less than this
 # share of the pruned page's visible text, or fewer characters than this.
-FALLBACK_SHARE = 0.25
+FALLBACK_SHARE = 0.35
 FALLBACK_CHARS = 500
 # ... or when less than this share of it is in prose lines (it found a menu, not a text).
 FALLBACK_PROSE = 0.5
@@ -139,12 +139,16 @@ def _generic_lines(tree: LexborHTMLParser, url: str | None) -> list[str]:
     return lines
 
 
+_LONGEST_UI_LINE = 300  # longer lines are prose: never a UI string, a date or a byline
+
+
 def filter_lines(lines: list[str], rules: Rules, claimed: tuple[SiteRule, ...]) -> list[str]:
     """The last pass over extracted lines, with the text cleaner's line classes: lines it
     calls boilerplate (a low-risk lexicon string, a claiming rule's `drop_lines`) and
     date or byline lines go anywhere; riskier lexicon matches only at the edges (the
     leading and trailing runs of non-text lines)."""
-    kinds = [classify(line, rules, claimed) for line in lines]
+    kinds = [Kind.TEXT if len(line) > _LONGEST_UI_LINE and not any(r.drops(line) for r in claimed)
+             else classify(line, rules, claimed) for line in lines]
     start, end = 0, len(lines)
     while start < end and kinds[start] is not Kind.TEXT:
         start += 1

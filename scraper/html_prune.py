@@ -20,11 +20,10 @@ DROP_TAGS = ("script:not([type='application/ld+json'])", "style", "template", "i
 CHROME_TAGS = ("nav", "aside", "footer", "form")
 CHROME_SELECTORS = ("[hidden]", "[aria-hidden=true]", "[role=navigation]", "[role=banner]",
                     "[role=contentinfo]", "[role=complementary]", "[role=search]",
-                    "[role=dialog]", "[role=alert]", "[style*='display:none']",
-                    "[style*='display: none']")
+                    "[role=dialog]", "[role=alert]")
 # Words in a class or id that name chrome; matched against each hyphen/underscore part.
 _CHROME_WORDS = (
-    "comment|comments|commentlist|respond|disqus|share|sharing|sharedaddy|shares|social|"
+    "comments|commentlist|respond|disqus|share|sharing|sharedaddy|shares|social|"
     "socials|related|relatedposts|recommended|recommendations|newsletter|subscribe|"
     "subscription|cookie|cookies|consent|gdpr|breadcrumb|breadcrumbs|pagination|"
     "advert|advertisement|adsbygoogle|sponsor|sponsored|popup|outbrain|taboola"
