@@ -50,17 +50,25 @@ def token_f1(pairs: Iterable[tuple[str, str]]) -> Score:
     return Score(p, r, 2 * p * r / (p + r) if p + r else 0.0, pages)
 
 
+def _folded(text: str) -> str:
+    return " ".join(text.split())
+
+
 def snippet_score(cases: Iterable[tuple[list[str], list[str], str]]) -> Score:
-    """Snippet P/R/F1 over (with, without, extraction) triples, pooled over the corpus."""
+    """Snippet P/R/F1 over (with, without, extraction) triples, pooled over the corpus.
+
+    Whitespace is folded on both sides, so a snippet spanning two paragraphs still matches.
+    """
     tp = fn = fp = pages = 0
     for with_, without, extraction in cases:
         pages += 1
+        text = _folded(extraction)
         for snippet in with_:
-            if snippet in extraction:
+            if _folded(snippet) in text:
                 tp += 1
             else:
                 fn += 1
-        fp += sum(1 for snippet in without if snippet in extraction)
+        fp += sum(1 for snippet in without if _folded(snippet) in text)
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
     return Score(p, r, 2 * p * r / (p + r) if p + r else 0.0, pages)

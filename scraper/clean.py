@@ -18,14 +18,14 @@ from __future__ import annotations
 import enum
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .bylines import byline_name, name_beside_date
 from .dates import find_date, is_date_line
 from .errors import NoArticleError
 from .lexicon import Risk
-from .lines import has_text, is_sentence, words
-from .normalize import clean_line
+from .lines import has_text, is_sentence, list_marker, words
+from .normalize import clean_line, visible
 from .record import Record
 from .repeats import RepeatIndex
 from .rules import Rules, SiteRule, load_rules
@@ -45,9 +45,10 @@ class Kind(enum.Enum):
 # comment or teaser from pulling the body across a gap of chrome.
 PROSE_WORDS = 8
 SHORT_PENALTY = 0.5
-NON_SENTENCE_PENALTY = 0
 MAX_LINE_WEIGHT = 40
 KIND_WEIGHT = {Kind.BOILER: -12.0, Kind.SOFT: -8.0, Kind.META: -4.0}
+# This many consecutive lines opening with the same list marker make a list.
+LIST_RUN = 3
 # The headline is looked for among this many lines above the body.
 TITLE_WINDOW = 12
 TITLE_MAX_WORDS = 40
@@ -65,12 +66,13 @@ BYLINE_NAME_CHARS = 32
 
 @dataclass(frozen=True)
 class Line:
-    """A non-blank input line with what `classify` found."""
+    """A non-blank input line with what `classify` and its neighbours say of it."""
 
     text: str
     kind: Kind
     words: int
     sentence: bool
+    listed: bool = False  # one item of a run of list items (a changelog, steps, a list)
 
     @property
     def weight(self) -> float:
@@ -80,8 +82,8 @@ class Line:
         excess = self.words - PROSE_WORDS
         if excess < 0:
             excess *= SHORT_PENALTY
-        if not self.sentence:
-            excess -= NON_SENTENCE_PENALTY
+        if self.listed:
+            excess = max(excess, 0.0)
         return min(excess, MAX_LINE_WEIGHT)
 
 
@@ -93,11 +95,11 @@ def classify(text: str, rules: Rules, site_rules: tuple[SiteRule, ...] = (),
     level = repeats.level(text) if repeats is not None else 0
     if level == 2:
         return Kind.BOILER
+    if is_date_line(text) or byline_name(text) is not None:
+        return Kind.META  # never printed either; checked first so its fields can be read
     entry = rules.lexicon.lookup(text)
     if entry is not None and entry.risk is Risk.LOW:
         return Kind.BOILER
-    if is_date_line(text) or byline_name(text) is not None:
-        return Kind.META
     if entry is not None or level == 1:
         return Kind.SOFT
     return Kind.TEXT
@@ -105,14 +107,26 @@ def classify(text: str, rules: Rules, site_rules: tuple[SiteRule, ...] = (),
 
 def split_lines(text: str, rules: Rules, site_rules: tuple[SiteRule, ...] = (),
                 repeats: RepeatIndex | None = None) -> list[Line]:
-    """Clean and classify every line that holds text; blank and symbol-only lines go."""
+    """Clean and classify every line that holds text; blank and symbol-only lines go.
+
+    The items of a run of LIST_RUN lines opening with the same list marker count as
+    content however short (a changelog, numbered steps), unlike a menu's items.
+    """
     out = []
     for raw in text.splitlines():
         line = clean_line(raw)
-        if not line or not has_text(line):
-            continue
-        kind = classify(line, rules, site_rules, repeats)
-        out.append(Line(line, kind, words(line), is_sentence(line)))
+        if line and has_text(line):
+            kind = classify(line, rules, site_rules, repeats)
+            out.append(Line(line, kind, words(line), is_sentence(line)))
+    markers = [list_marker(line.text) for line in out]
+    i = 0
+    while i < len(out):
+        j = i
+        while j < len(out) and markers[j] is not None and markers[j] == markers[i]:
+            j += 1
+        if j - i >= LIST_RUN:
+            out[i:j] = [replace(line, listed=True) for line in out[i:j]]
+        i = max(j, i + 1)
     return out
 
 
@@ -132,7 +146,7 @@ def find_body(lines: list[Line]) -> tuple[int, int] | None:
 def _title_like(line: Line, max_words: int = TITLE_MAX_WORDS) -> bool:
     if line.kind is not Kind.TEXT or not 2 <= line.words <= max_words:
         return False
-    return not line.text.endswith((".", "。", ":", "،", ","))
+    return not visible(line.text).endswith((".", "。", ":", "،", ","))
 
 
 def _opens_with_headline(lines: list[Line], start: int) -> bool:

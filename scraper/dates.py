@@ -57,8 +57,10 @@ def find_date(line: str) -> str | None:
 
 def is_date_line(line: str) -> bool:
     """True for a short line that is mostly a date or timestamp (a dateline widget)."""
+    if len(line) > 80:
+        return False
     text = line.translate(_DIGITS)
-    if len(text) > 80 or find_date(text) is None:
+    if find_date(text) is None:
         return False
     rest = _TIME.sub(" ", text)
     for pattern in (_ISO, _NAMED_DMY, _NAMED_MDY, _DMY):

@@ -68,6 +68,8 @@ class Lexicon:
         # One alternation of every pattern: most lines match none, and one search says so.
         self._any = re.compile("|".join(f"(?:{p.pattern})" for p, _, _ in patterns) or "(?!)", re.I)
         self._max_words = max((m for _, _, m in patterns), default=0)
+        # No line much longer than the longest string can be one (two, joined, at most).
+        self._max_chars = 2 * max((len(k) for k in self._exact), default=0) + 16
         self.size = len(entries)
 
     @classmethod
@@ -106,6 +108,8 @@ class Lexicon:
         A line made of several UI strings matches when every piece does; its risk is
         the highest of the pieces'.
         """
+        if len(line) > self._max_chars:
+            return None
         found = self._lookup_one(line)
         if found is not None:
             return found

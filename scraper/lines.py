@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from .normalize import visible
+
 _WORD = re.compile(r"\w+")
 # Scripts written without spaces: count characters, not runs, so a Chinese paragraph is long.
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
@@ -26,4 +28,17 @@ def has_text(line: str) -> bool:
 
 def is_sentence(line: str) -> bool:
     """True when the line reads as prose: it ends a sentence, or runs on with clauses."""
+    line = visible(line)
     return bool(_SENTENCE_END.search(line)) or (words(line) >= 12 and bool(_CLAUSE.search(line)))
+
+
+_LIST_MARKER = re.compile(r"^(?:[-+•*–·▪►▸◦]|\(?\d{1,2}[.)])\s")
+
+
+def list_marker(line: str) -> str | None:
+    """The list marker a line opens with ("-", "+", "•"; "1." and "(2)" count as "#"), or None."""
+    match = _LIST_MARKER.match(line)
+    if not match:
+        return None
+    marker = match.group(0).strip().strip("()")
+    return "#" if marker[:1].isdigit() else marker

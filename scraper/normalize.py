@@ -21,3 +21,8 @@ def clean_line(line: str) -> str:
 def match_key(line: str) -> str:
     """A comparison key: `clean_line`, bidi marks removed, case folded."""
     return clean_line(line.translate(_BIDI)).casefold()
+
+
+def visible(line: str) -> str:
+    """The line without bidi and BOM marks, for judging its shape (never for output)."""
+    return line.translate(_BIDI).strip()

@@ -170,3 +170,22 @@ def test_record_text_form() -> None:
     assert record.to_text() == "T\n\na\n\nb\n"
     assert record.to_dict()["paragraphs"] == ["a", "b"]
     assert Record.from_dict(record.to_dict()) == record
+
+
+def test_chrome_no_lexicon_knows_goes_by_position(tmp_path) -> None:
+    (tmp_path / "lexicon.tsv").write_text("lang\tstring\tline_regex\trisk\tcomponent\tsource\n",
+                                          encoding="utf-8")
+    bare = load_rules(tmp_path)  # no lexicon at all: only structure can decide
+    text = "\n\n".join(["Wire Desk Daily", "Politics", "Harbour expansion clears final vote", P1, P2,
+                        "Short subhead", P3, "Source link", "Via Example Wire", "Most read"])
+    record = clean_text(text, rules=bare)
+    assert record.title == "Harbour expansion clears final vote"
+    assert record.paragraphs == (P1, P2, "Short subhead", P3)
+
+
+def test_reading_time_and_byline_widgets(rules: Rules) -> None:
+    text = "\n\n".join(["Harbour expansion clears final vote", "By Jane Doe · 5 min read", P1, P2,
+                        "٣ دقيقة للقراءة", P3])
+    record = clean_text(text, rules=rules)
+    assert record.author == "Jane Doe"
+    assert record.paragraphs == (P1, P2, P3)
