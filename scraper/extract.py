@@ -4,7 +4,7 @@ Steps: decode the bytes; parse once with selectolax; read the page's metadata; f
 rule files that claim the page (domain, generator, fingerprint) and remove what their
 `strip` selectors name; take the body from the first rule whose `body` selector matches,
 else prune the page's chrome (`html_prune`) and let trafilatura find the main text; last,
-drop boilerplate lines (lexicon, the rules' `drop_lines`) from what was extracted.
+drop boilerplate lines from what was extracted, with the text cleaner's line classes.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ import trafilatura
 from selectolax.lexbor import LexborHTMLParser
 
 from . import site_rules
+from .clean import Kind, classify
 from .decode import decode_bytes
 from .errors import NoArticleError, PageTooLargeError
 from .html_prune import prune
-from .clean import Kind, classify
 from .metadata import PageMeta, page_metadata
 from .normalize import clean_line, match_key
 from .record import Record

@@ -28,6 +28,8 @@ _CHROME_WORDS = (
     "subscription|cookie|cookies|consent|gdpr|breadcrumb|breadcrumbs|pagination|"
     "advert|advertisement|adsbygoogle|sponsor|sponsored|popup|outbrain|taboola"
 )
+_DROP_QUERY = ", ".join(DROP_TAGS)
+_CHROME_QUERY = ", ".join((*CHROME_TAGS, *CHROME_SELECTORS))
 _CHROME_RE = re.compile(rf"(?:^|[-_\s])(?:{_CHROME_WORDS})(?:$|[-_\s\d])", re.I)
 # Class/id names that mark the article itself: never pruned by name.
 _CONTENT_RE = re.compile(r"(?:article|post|entry|story|main)[-_]?(?:body|content|text)|"
@@ -46,8 +48,7 @@ _INLINE = frozenset({"a", "span", "em", "strong", "b", "i", "u", "abbr", "cite",
 
 
 def _names(node: LexborNode) -> str:
-    attrs = node.attributes
-    return f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+    return f"{node.attrs.sget('class')} {node.id or ''}"
 
 
 def is_chrome_name(names: str) -> bool:
@@ -57,22 +58,20 @@ def is_chrome_name(names: str) -> bool:
 
 def prune(tree: LexborHTMLParser) -> LexborHTMLParser:
     """Remove the page's chrome in place (see the module docstring); returns `tree`."""
-    for tag in DROP_TAGS:
-        for node in tree.css(tag):
-            node.decompose(recursive=False)  # detach only: descendants stay valid objects
+    for node in tree.css(_DROP_QUERY):
+        node.decompose(recursive=False)  # detach only: descendants stay valid objects
     body = tree.body
     if body is None:
         return tree
     total = len(body.text(deep=True, separator=" ", strip=True)) or 1
-    for selector in (*CHROME_TAGS, *CHROME_SELECTORS):
-        for node in tree.css(selector):
-            if node.tag in _KEEP:
-                continue
-            if node.tag in CHROME_TAGS and _inside_article(node):
-                continue
-            if len(node.text(deep=True, separator=" ", strip=True)) > MAX_SHARE * total:
-                continue
-            node.decompose(recursive=False)
+    for node in tree.css(_CHROME_QUERY):
+        if node.tag in _KEEP:
+            continue
+        if node.tag in CHROME_TAGS and _inside_article(node):
+            continue
+        if len(node.text(deep=True, separator=" ", strip=True)) > MAX_SHARE * total:
+            continue
+        node.decompose(recursive=False)
     seen: set[int] = set()
     candidates = []
     for node in tree.css("[class], [id]"):  # may list a node twice

@@ -167,7 +167,7 @@ class Rules:
         for rule in self.sites:
             if rule in claimed:
                 continue
-            if any(tree.css_first(selector) is not None for selector in rule.selectors):
+            if rule.selectors and tree.css_first(", ".join(rule.selectors)) is not None:
                 claimed.append(rule)
         return tuple(claimed)
 
