@@ -1,6 +1,7 @@
 """Benchmark: our `extract_html` against plain `trafilatura.extract` in the same run.
 
-For each extractor, in its own fresh process (so peak memory is its own), on one core:
+Each extractor runs in its own fresh process (so peak memory is its own) pinned to one
+core; the pages go to the two in turn, so both see the same machine load. For each:
 - readability corpus: token P/R/F1 against gold.txt (Lorem-ipsum and near-empty pages left out);
 - trafilatura corpus: snippet P/R/F1 (`with` / `without` snippets of meta.json);
 - pages per second (time inside the extraction call only; both corpora) and peak RSS.
@@ -71,51 +72,72 @@ def _make_extractor(name: str):
     return run
 
 
-def _worker(name: str, corpora: str, limit: int | None, conn) -> None:
+def _worker(name: str, conn) -> None:
+    """Extract the pages the parent sends, one at a time; report time and peak memory."""
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
     extract = _make_extractor(name)
-    pairs, cases = [], []
-    elapsed, pages, per_page = 0.0, 0, {}
-    root = Path(corpora)
-    for page_id, folder, meta in readability_pages(root)[:limit]:
-        data = (folder / "page.html").read_bytes()
+    elapsed = 0.0
+    while True:
+        message = conn.recv()
+        if message is None:
+            break
+        path, url = message
+        data = Path(path).read_bytes()
         start = time.perf_counter()
-        text = extract(data, None)
+        text = extract(data, url)
         elapsed += time.perf_counter() - start
-        pages += 1
-        gold = (folder / "gold.txt").read_text(encoding="utf-8")
-        pairs.append((gold, text))
-        one = token_f1([(gold, text)])
-        per_page["r/" + page_id] = (one.precision, one.recall)
-    for page_id, folder, meta in trafilatura_pages(root)[:limit]:
-        data = (folder / "page.html").read_bytes()
-        start = time.perf_counter()
-        text = extract(data, meta.get("url"))
-        elapsed += time.perf_counter() - start
-        pages += 1
-        case = (meta.get("with", []), meta.get("without", []), text)
-        cases.append(case)
-        per_page["t/" + page_id] = (sum(s in text for s in case[0]), sum(s in text for s in case[1]),
-                                    len(case[0]), len(case[1]))
-    token, snippet = token_f1(pairs), snippet_score(cases)
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    conn.send({
-        "name": name, "pages": pages, "seconds": elapsed, "peak_mb": peak_mb,
-        "token": (token.precision, token.recall, token.f1, token.pages),
-        "snippet": (snippet.precision, snippet.recall, snippet.f1, snippet.pages),
-        "per_page": per_page,
-    })
+        conn.send(text)
+    conn.send({"seconds": elapsed,
+               "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024})
     conn.close()
 
 
-def run(name: str, corpora: Path, limit: int | None) -> dict[str, Any]:
+def run(names: list[str], corpora: Path, limit: int | None) -> dict[str, Any]:
+    """Each extractor in its own process; pages go to them in turn, so both see the
+    machine under the same load (other jobs come and go)."""
     ctx = mp.get_context("spawn")
-    parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_worker, args=(name, str(corpora), limit, child))
-    proc.start()
-    result = parent.recv()
-    proc.join()
-    return result
+    workers = {}
+    for name in names:
+        parent, child = ctx.Pipe()
+        proc = ctx.Process(target=_worker, args=(name, child))
+        proc.start()
+        workers[name] = (parent, proc)
+    pairs: dict[str, list] = {n: [] for n in names}
+    cases: dict[str, list] = {n: [] for n in names}
+    per_page: dict[str, dict] = {n: {} for n in names}
+    pages = 0
+    for page_id, folder, meta in readability_pages(corpora)[:limit]:
+        gold = (folder / "gold.txt").read_text(encoding="utf-8")
+        pages += 1
+        for name, (conn, _) in workers.items():
+            conn.send((str(folder / "page.html"), None))
+            text = conn.recv()
+            pairs[name].append((gold, text))
+            one = token_f1([(gold, text)])
+            per_page[name]["r/" + page_id] = (one.precision, one.recall)
+    for page_id, folder, meta in trafilatura_pages(corpora)[:limit]:
+        with_, without = meta.get("with", []), meta.get("without", [])
+        pages += 1
+        for name, (conn, _) in workers.items():
+            conn.send((str(folder / "page.html"), meta.get("url")))
+            text = conn.recv()
+            cases[name].append((with_, without, text))
+            per_page[name]["t/" + page_id] = (sum(s in text for s in with_),
+                                              sum(s in text for s in without),
+                                              len(with_), len(without))
+    results = {}
+    for name, (conn, proc) in workers.items():
+        conn.send(None)
+        stats = conn.recv()
+        proc.join()
+        token, snippet = token_f1(pairs[name]), snippet_score(cases[name])
+        results[name] = {
+            "pages": pages, **stats,
+            "token": (token.precision, token.recall, token.f1, token.pages),
+            "snippet": (snippet.precision, snippet.recall, snippet.f1, snippet.pages),
+            "per_page": per_page[name],
+        }
+    return results
 
 
 def main() -> int:
@@ -129,7 +151,7 @@ def main() -> int:
         print(f"corpora not found at {args.corpora}", file=sys.stderr)
         return 2
     names = [args.only] if args.only else ["trafilatura", "ours"]
-    results = {name: run(name, args.corpora, args.limit) for name in names}
+    results = run(names, args.corpora, args.limit)
     print(f"{'extractor':<12} {'tokP':>6} {'tokR':>6} {'tokF1':>6} | {'snipP':>6} {'snipR':>6} "
           f"{'snipF1':>6} | {'pages/s':>7} {'peakMB':>7}")
     for name, r in results.items():
