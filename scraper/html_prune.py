@@ -1,10 +1,11 @@
 """Removing a page's obvious chrome with selectolax before the main text is looked for.
 
-What goes: non-content elements (scripts, styles, forms, embeds), page-level navigation,
-headers, footers and asides, hidden elements, and elements whose class or id names a
-kind of chrome (share bars, related boxes, comment sections, cookie and newsletter
-banners, sidebars, breadcrumbs, ads). An element holding most of the page's text is
-kept whatever its name says, so a misleading class cannot remove the article.
+What goes: non-content elements (scripts, styles, embeds, form controls), page-level
+navigation, footers, forms and asides, hidden elements, "Read also: <link>" teaser
+paragraphs, and elements whose class or id names a kind of chrome (share bars, related
+boxes, comment sections, cookie and newsletter banners, breadcrumbs, ads). An element
+holding prose or most of the page's text is kept whatever its name says, so a misleading
+class cannot remove the article.
 """
 
 from __future__ import annotations
@@ -31,6 +32,13 @@ _CHROME_WORDS = (
 _DROP_QUERY = ", ".join(DROP_TAGS)
 _CHROME_QUERY = ", ".join((*CHROME_TAGS, *CHROME_SELECTORS))
 _CHROME_RE = re.compile(rf"(?:^|[-_\s])(?:{_CHROME_WORDS})(?:$|[-_\s\d])", re.I)
+# A paragraph that opens with one of these labels and is mostly a link points to another
+# story ("Read also: ...").
+_READ_ALSO = re.compile(
+    r"(?:read (?:also|more)|see also|related|lea (?:también|más)|lee también|lesen sie (?:auch|"
+    r"mehr)|mehr zum thema|lire aussi|à lire aussi|leia também|czytaj (?:też|także|również)|"
+    r"zobacz (?:też|także)|leggi anche|اقرأ أيضا|اقرأ أيضاً|إقرأ أيضا|إقرأ أيضاً|اقرأ المزيد|"
+    r"شاهد أيضا|شاهد أيضاً|طالع أيضا|طالع أيضاً)\s*[:：\-–—]", re.I)
 # Class/id names that mark the article itself: never pruned by name.
 _CONTENT_RE = re.compile(r"(?:article|post|entry|story|main)[-_]?(?:body|content|text)|"
                          r"(?:^|\s)(?:content|article-body|articlebody)(?:$|\s)", re.I)
@@ -72,6 +80,10 @@ def prune(tree: LexborHTMLParser) -> LexborHTMLParser:
         if len(node.text(deep=True, separator=" ", strip=True)) > MAX_SHARE * total:
             continue
         node.decompose(recursive=False)
+    for node in tree.css("p, li"):  # "Read also: <a>other story</a>" teasers in the text
+        text = node.text(deep=True, separator=" ", strip=True)
+        if _READ_ALSO.match(text) and _link_share(node, text) >= 0.5:
+            node.decompose(recursive=False)
     seen: set[int] = set()
     candidates = []
     for node in tree.css("[class], [id]"):  # may list a node twice
@@ -87,6 +99,11 @@ def prune(tree: LexborHTMLParser) -> LexborHTMLParser:
             continue
         node.decompose(recursive=False)
     return tree
+
+
+def _link_share(node: LexborNode, text: str) -> float:
+    linked = sum(len(a.text(deep=True, separator=" ", strip=True)) for a in node.css("a"))
+    return linked / len(text) if text else 0.0
 
 
 def _has_prose(node: LexborNode) -> bool:

@@ -239,3 +239,13 @@ def test_unclosed_formatting_tags_do_not_hang(rules) -> None:
 def test_the_bundled_rules_dir_is_used_by_default() -> None:
     record = extract_html((ROOT / "rules" / "fixtures" / "zoxpress-ar.html").read_bytes())
     assert record.rule == "zoxpress"
+
+
+def test_read_also_teasers_go_but_a_sentence_starting_alike_stays(rules) -> None:
+    kept = "Related: the council also said that the ferry will run every twenty minutes at peak."
+    body = (f"<article><p>{ENGLISH[0]}</p>"
+            "<p>Read also: <a href='/x'>Ferry timetable extended for the winter season</a></p>"
+            "<p>اقرأ أيضاً: <a href='/y'>زعيم كوريا الشمالية يصف بوتين بأنه الرفيق الأقرب</a></p>"
+            f"<p>{ENGLISH[1]}</p><p>{kept}</p></article>")
+    record = extract_html(page(body, "<title>Bridge</title>"), rules=rules)
+    assert list(record.paragraphs) == [ENGLISH[0], ENGLISH[1], kept]
