@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import re
 
+import htmldate
 import trafilatura
 from selectolax.lexbor import LexborHTMLParser
 
 from . import site_rules
 from .clean import Kind, classify
+from .dates import find_date
 from .decode import decode_bytes
 from .errors import NoArticleError, PageTooLargeError
 from .html_prune import prune
@@ -89,8 +91,20 @@ def extract_html(html: str | bytes, *, url: str | None = None, rules: Rules | No
     if not title:  # a headline-like first line stands in for a missing headline
         title = lines.pop(0) if _headline_like(lines[0]) and len(lines) > 1 else ""
     return Record(title=title, paragraphs=tuple(lines), url=url, source=url,
-                  site=meta.site or site_of(url), author=meta.author, published=meta.published,
-                  language=meta.language, rule=rule)
+                  site=meta.site or site_of(url), author=meta.author,
+                  published=_published(meta.published, text, url), language=meta.language, rule=rule)
+
+
+def _published(declared: str | None, html: str, url: str | None) -> str | None:
+    """The publication date as YYYY-MM-DD, as the text cleaner gives it: the page's
+    declared date, else htmldate's reading of the page (its URL, markup and text)."""
+    if declared:
+        return find_date(declared) or declared
+    try:
+        found = htmldate.find_date(html, url=url, extensive_search=False, original_date=True)
+    except Exception:  # htmldate's own parser errors are not the page's fault
+        return None
+    return found or None
 
 
 def _no_article(title: str | None, lines: list[str]) -> str | None:

@@ -48,9 +48,10 @@ def page_metadata(tree: LexborHTMLParser) -> PageMeta:
     title = _first(_clean_title(ld.get("headline"), site), _clean_title(meta.get("og:title"), site),
                    _clean_title(meta.get("twitter:title"), site), _itemprop(tree, "headline"),
                    _single_h1(tree), _clean_title(_text(tree.css_first("title")), site))
-    author = _first(_name(ld.get("author")), _person(meta.get("author")),
-                    _person(meta.get("article:author")), _person(meta.get("parsely-author")),
-                    _person(meta.get("dc.creator")), _itemprop(tree, "author"))
+    author = _first(*(_not_site(value, site) for value in (
+        _name(ld.get("author")), _person(meta.get("author")), _person(meta.get("article:author")),
+        _person(meta.get("parsely-author")), _person(meta.get("dc.creator")),
+        _person(_itemprop(tree, "author")), _person(_text(tree.css_first('a[rel="author"]'))))))
     published = _first(_string(ld.get("datePublished")), meta.get("article:published_time"),
                         meta.get("og:published_time"), meta.get("datepublished"),
                         meta.get("date"), meta.get("dc.date"), meta.get("parsely-pub-date"),
@@ -98,6 +99,18 @@ def _person(value: str | None) -> str | None:
     if not value or value.startswith(("http://", "https://", "/")) or len(value) > 120:
         return None
     return value
+
+
+def _not_site(name: str | None, site: str | None) -> str | None:
+    """A byline, not the publication's own name or domain standing in for one."""
+    if not name:
+        return None
+    key = name.casefold().strip()
+    if site and key == site.casefold():
+        return None
+    if " " not in key and "." in key:  # example.com
+        return None
+    return name
 
 
 def _clean_title(title: str | None, site: str | None) -> str | None:

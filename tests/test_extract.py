@@ -85,7 +85,7 @@ def test_metadata_comes_from_json_ld_and_the_title_is_the_headline(rules) -> Non
     record = extract_html(article_page(), url="https://www.gazette.example/bridge", rules=rules)
     assert record.title == "Bridge to close for a year"
     assert record.author == "Jane Doe"
-    assert record.published == "2024-03-05T09:30:00Z"
+    assert record.published == "2024-03-05"  # YYYY-MM-DD, as the text cleaner gives it
     assert record.site == "The Riverside Gazette"
     assert record.language == "en"
     assert record.url == "https://www.gazette.example/bridge"
@@ -249,3 +249,17 @@ def test_read_also_teasers_go_but_a_sentence_starting_alike_stays(rules) -> None
             f"<p>{ENGLISH[1]}</p><p>{kept}</p></article>")
     record = extract_html(page(body, "<title>Bridge</title>"), rules=rules)
     assert list(record.paragraphs) == [ENGLISH[0], ENGLISH[1], kept]
+
+
+def test_a_page_without_a_declared_date_is_dated_from_its_url_or_text(rules) -> None:
+    html = page("".join(f"<p>{p}</p>" for p in ENGLISH), "<title>Bridge to close</title>")
+    record = extract_html(html, url="https://gazette.example/2023/11/05/bridge/", rules=rules)
+    assert record.published == "2023-11-05"
+
+
+def test_the_site_name_is_not_taken_for_the_author(rules) -> None:
+    head = ('<meta property="og:site_name" content="The Riverside Gazette">'
+            '<meta name="author" content="The Riverside Gazette">'
+            '<title>Bridge to close</title>')
+    body = "".join(f"<p>{p}</p>" for p in ENGLISH) + '<a rel="author" href="/jane">Jane Doe</a>'
+    assert extract_html(page(body, head), rules=rules).author == "Jane Doe"

@@ -58,7 +58,7 @@ def test_zoxpress_rule_takes_headline_byline_and_date() -> None:
     assert record.rule == "zoxpress"
     assert record.title.startswith("زعيم كوريا الشمالية: علاقات التحالف مع روسيا")
     assert record.author == "فريق التحرير"
-    assert record.published == "2025-12-31T08:15:00+00:00"  # machine-readable date first
+    assert record.published == "2025-12-31"  # the machine-readable date, as YYYY-MM-DD
     assert record.language == "ar"
 
 
