@@ -97,9 +97,12 @@ def extract_html(html: str | bytes, *, url: str | None = None, rules: Rules | No
 
 def _published(declared: str | None, html: str, url: str | None) -> str | None:
     """The publication date as YYYY-MM-DD, as the text cleaner gives it: the page's
-    declared date, else htmldate's reading of the page (its URL, markup and text)."""
+    declared date, else a date in its URL path, else htmldate's reading of the page."""
     if declared:
         return find_date(declared) or declared
+    in_url = _URL_DATE.search(url or "")
+    if in_url:
+        return "-".join(in_url.groups())
     try:
         found = htmldate.find_date(html, url=url, extensive_search=False, original_date=True)
     except Exception:  # htmldate's own parser errors are not the page's fault
@@ -109,6 +112,7 @@ def _published(declared: str | None, html: str, url: str | None) -> str | None:
 
 FOCUS = False
 FOCUS_SHARE = 0.5
+_URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](0[1-9]|1[0-2])[/-](0[1-9]|[12]\d|3[01])(?:/|$|[-_])")
 
 
 def _focus(tree: LexborHTMLParser, visible: int) -> str:
