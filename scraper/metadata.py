@@ -21,6 +21,7 @@ _ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "reportagenewsarticle
                   "scholarlyarticle", "techarticle", "posting", "socialmediaposting"}
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•»«/]\s+")
 _MAX_JSON = 500_000
+_HIDDEN = "script, style, noscript, template"
 
 
 @dataclass(frozen=True)
@@ -74,8 +75,20 @@ def _first(*values: Any) -> str | None:
     return None
 
 
-def _text(node: Any) -> str | None:
-    return node.text(deep=True, separator=" ", strip=True) if node is not None else None
+def visible_text(node: Any) -> str | None:
+    """An element's text without what scripts, styles and templates inside it hold."""
+    if node is None:
+        return None
+    if node.css_first(_HIDDEN) is not None:
+        copy = LexborHTMLParser(node.html or "")
+        copy.strip_tags(list(_HIDDEN.split(", ")), recursive=True)
+        node = copy.body if copy.body is not None else copy.root
+        if node is None:
+            return None
+    return node.text(deep=True, separator=" ", strip=True)
+
+
+_text = visible_text
 
 
 def _string(value: Any) -> str | None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from .metadata import visible_text
 from .normalize import clean_line
 from .rules import SiteRule
 
@@ -67,6 +68,7 @@ def block_lines(node: LexborNode) -> tuple[str, ...]:
     """The text of an element, one line per block (paragraph, heading, list item...)."""
     html = node.html or ""
     copy = LexborHTMLParser(html)
+    copy.strip_tags(["script", "style", "noscript", "template", "iframe", "svg"], recursive=True)
     root = copy.body if copy.body is not None else copy.root
     if root is None:
         return ()
@@ -84,8 +86,7 @@ def _first_text(tree: LexborHTMLParser, selectors: tuple[str, ...]) -> str | Non
         node = tree.css_first(selector)
         if node is None:
             continue
-        value = node.attributes.get("content") if node.tag == "meta" else \
-            node.text(deep=True, separator=" ", strip=True)
+        value = node.attributes.get("content") if node.tag == "meta" else visible_text(node)
         value = clean_line(value or "")
         if value:
             return value
@@ -99,7 +100,7 @@ def _first_date(tree: LexborHTMLParser, selectors: tuple[str, ...]) -> str | Non
             continue
         attrs = node.attributes
         value = clean_line(attrs.get("datetime") or attrs.get("content")
-                           or node.text(deep=True, separator=" ", strip=True) or "")
+                           or visible_text(node) or "")
         if value:
             return value
     return None

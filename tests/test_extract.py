@@ -263,3 +263,15 @@ def test_the_site_name_is_not_taken_for_the_author(rules) -> None:
             '<title>Bridge to close</title>')
     body = "".join(f"<p>{p}</p>" for p in ENGLISH) + '<a rel="author" href="/jane">Jane Doe</a>'
     assert extract_html(page(body, head), rules=rules).author == "Jane Doe"
+
+
+def test_scripts_inside_the_headline_or_a_rule_body_are_not_text(tmp_path: Path) -> None:
+    (tmp_path / "site.toml").write_text('name = "s"\n[match]\ndomains = ["s.example"]\n'
+                                        '[extract]\nbody = ["div.body"]\n', encoding="utf-8")
+    rules = load_rules(tmp_path)
+    body = (f'<h1>Bridge to close<script>var ad = "slot";</script></h1><div class="body">'
+            f'<p>{ENGLISH[0]}</p><script>googletag.cmd.push(function() {{}});</script>'
+            f'<style>.x {{ color: red }}</style><p>{ENGLISH[1]}</p></div>')
+    record = extract_html(page(body), url="https://s.example/a", rules=rules)
+    assert record.title == "Bridge to close"
+    assert list(record.paragraphs) == ENGLISH[:2]
