@@ -14,6 +14,7 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
+from .bylines import byline_name
 from .normalize import clean_line
 
 _ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "reportagenewsarticle", "webpage",
@@ -22,6 +23,10 @@ _ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "reportagenewsarticle
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•»«/]\s+")
 _MAX_JSON = 500_000
 _HIDDEN = "script, style, noscript, template"
+_AUTHOR_ELEMENTS = ", ".join(
+    f"{tag}{attr}" for tag in ("a", "address", "div", "p", "span", "strong")
+    for attr in ("#author", ".author", '[class*="author-name"]', '[class*="authorName"]',
+                 '[class*="AuthorName"]', ".byline-name", '[data-testid="AuthorURL"]'))
 
 
 @dataclass(frozen=True)
@@ -52,7 +57,8 @@ def page_metadata(tree: LexborHTMLParser) -> PageMeta:
     author = _first(*(_not_site(value, site) for value in (
         _name(ld.get("author")), _person(meta.get("author")), _person(meta.get("article:author")),
         _person(meta.get("parsely-author")), _person(meta.get("dc.creator")),
-        _person(_itemprop(tree, "author")), _person(_text(tree.css_first('a[rel="author"]'))))))
+        _person(_itemprop(tree, "author")), _person(_text(tree.css_first('a[rel="author"]'))),
+        _byline_element(tree))))
     published = _first(_string(ld.get("datePublished")), meta.get("article:published_time"),
                         meta.get("og:published_time"), meta.get("datepublished"),
                         meta.get("date"), meta.get("dc.date"), meta.get("parsely-pub-date"),
@@ -112,6 +118,20 @@ def _person(value: str | None) -> str | None:
     if not value or value.startswith(("http://", "https://", "/")) or len(value) > 120:
         return None
     return value
+
+
+def _byline_element(tree: LexborHTMLParser) -> str | None:
+    """The name in an element marked as the author's (class or id author, author-name)."""
+    for node in tree.css(_AUTHOR_ELEMENTS)[:5]:
+        text = clean_line(visible_text(node) or "")
+        if not text or len(text) > 120:
+            continue
+        name = byline_name(text)
+        if name:
+            return name
+        if len(text.split()) <= 4 and not any(c.isdigit() for c in text):
+            return text
+    return None
 
 
 def _not_site(name: str | None, site: str | None) -> str | None:

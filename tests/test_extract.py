@@ -275,3 +275,10 @@ def test_scripts_inside_the_headline_or_a_rule_body_are_not_text(tmp_path: Path)
     record = extract_html(page(body), url="https://s.example/a", rules=rules)
     assert record.title == "Bridge to close"
     assert list(record.paragraphs) == ENGLISH[:2]
+
+
+def test_author_from_an_element_marked_as_the_byline(rules) -> None:
+    body = ('<div class="post-meta"><span class="author-name">By Jane Doe</span> '
+            '<span class="date">5 March 2024</span></div>' + "".join(f"<p>{p}</p>" for p in ENGLISH))
+    record = extract_html(page(body, "<title>Bridge to close</title>"), rules=rules)
+    assert record.author == "Jane Doe"
