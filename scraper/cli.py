@@ -25,6 +25,8 @@ from .output import RecordWriter
 from .record import Record
 from .repeats import RepeatIndex
 from .rules import Rules, load_rules
+from .ruletest import describe as describe_rule
+from .ruletest import run_tests as run_rule_tests
 
 EXIT_OK, EXIT_NO_ARTICLE, EXIT_USAGE = 0, 1, 2
 FORMATS = ("text", "json", "jsonl")
@@ -143,6 +145,39 @@ def _print_records(records: list[Record], fmt: str) -> None:
         click.echo(json.dumps(records[0].to_dict(), ensure_ascii=False, indent=2))
     elif records:
         click.echo(json.dumps([r.to_dict() for r in records], ensure_ascii=False, indent=2))
+
+
+@main.group("rules")
+def rules_group() -> None:
+    """List the rule files and run the tests they carry."""
+
+
+@rules_group.command("list")
+@rules_option
+def rules_list(rules_dir: str | None) -> None:
+    """Which rules exist and which domains, generators or page fingerprints they claim."""
+    for rule in open_rules(rules_dir).sites:
+        click.echo(describe_rule(rule))
+
+
+@rules_group.command("test")
+@click.argument("name", required=False)
+@rules_option
+def rules_test(name: str | None, rules_dir: str | None) -> None:
+    """Run the inline tests of every rule file, or of the rule NAME.
+
+    Exit 0 when all pass (a test whose fixture is absent is skipped), 1 when one fails.
+    """
+    loaded = open_rules(rules_dir)
+    try:
+        results = run_rule_tests(loaded, name)
+    except RulesError as err:
+        raise click.UsageError(str(err)) from err
+    for result in results:
+        click.echo(result.line())
+    counts = {s: sum(r.status == s for r in results) for s in ("passed", "failed", "skipped")}
+    warn(", ".join(f"{n} {s}" for s, n in counts.items()))
+    sys.exit(EXIT_NO_ARTICLE if counts["failed"] else EXIT_OK)
 
 
 # `scrape fetch` and `scrape crawl` live in crawl_cli.py; they share rules_option's conventions.

@@ -59,7 +59,8 @@ def decode_bytes(data: bytes, *, declared: str | None = None, html: bool = False
     """Decode `data` as text.
 
     Order: a BOM; strict UTF-8; the `declared` charset (an HTTP header's), then for HTML the
-    page's own `<meta>` charset, when they decode the bytes cleanly; then detection.
+    page's own `<meta>` charset, when they decode the bytes cleanly (a declared UTF-8 also
+    when only a few bytes are broken: those become U+FFFD); then detection.
     Raises EmptyInputError, BinaryInputError or DecodeError.
     """
     if not data.strip():
@@ -86,7 +87,13 @@ def decode_bytes(data: bytes, *, declared: str | None = None, html: bool = False
     if html:
         candidates.append(_codec(charset_from_meta(data)))
     for encoding in candidates:
-        if encoding and encoding != "utf-8":
+        if encoding == "utf-8":
+            # Declared UTF-8 with a few broken bytes (a cut multi-byte character, one
+            # mis-encoded word): keep UTF-8 rather than let detection pick a code page.
+            text = data.decode("utf-8", "replace")
+            if text.count("\ufffd") <= max(8, len(text) // 1000):
+                return text
+        elif encoding:
             try:
                 return data.decode(encoding)
             except UnicodeDecodeError:

@@ -4,7 +4,8 @@ ScraperError
 ├── InputError            the input cannot be read as a page or text
 │   ├── EmptyInputError   empty, or only whitespace
 │   ├── BinaryInputError  not text (NUL bytes, a PDF or an image)
-│   └── DecodeError       bytes that no encoding explains
+│   ├── DecodeError       bytes that no encoding explains
+│   └── PageTooLargeError a page above the size limit, refused unread
 ├── NoArticleError        the input was read, but holds no article
 ├── RulesError            a rule file or the lexicon is invalid (names file and key)
 ├── OutputError           a record could not be written
@@ -35,6 +36,10 @@ class BinaryInputError(InputError):
 
 class DecodeError(InputError):
     """The input's bytes could not be decoded as text in any likely encoding."""
+
+
+class PageTooLargeError(InputError):
+    """The page is larger than the extractor accepts (memory stays bounded)."""
 
 
 class NoArticleError(ScraperError):

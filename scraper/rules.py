@@ -13,6 +13,7 @@ Format (every key optional but `name` defaults to the file's stem):
 
     [extract]                            # for HTML pages; selectors in order, first match wins
     title = ["h1.entry-title"]
+    standfirst = ["p.subtitle"]          # a lead paragraph outside the body, kept first
     body = ["div.entry-content"]
     strip = ["div.share-buttons"]        # removed before text is taken
     author = ["span.author a"]
@@ -51,7 +52,7 @@ _SCHEMA: dict[str, dict[str, type] | type] = {
     "name": str,
     "description": str,
     "match": {"domains": list, "generator": list, "selectors": list, "lines": list},
-    "extract": {"title": list, "body": list, "strip": list, "author": list,
+    "extract": {"title": list, "standfirst": list, "body": list, "strip": list, "author": list,
                 "published": list, "drop_lines": list},
     "crawl": {"start_urls": list, "feeds": list, "sitemaps": list, "article_urls": str,
               "delay": float},
@@ -94,6 +95,7 @@ class SiteRule:
     selectors: tuple[str, ...] = ()
     line_markers: tuple[re.Pattern[str], ...] = ()
     title: tuple[str, ...] = ()
+    standfirst: tuple[str, ...] = ()
     body: tuple[str, ...] = ()
     strip: tuple[str, ...] = ()
     author: tuple[str, ...] = ()
@@ -141,6 +143,34 @@ class Rules:
                     best, length = rule, len(d)
         return best
 
+    def for_html(self, tree: LexborHTMLParser, url: str | None = None) -> tuple[SiteRule, ...]:
+        """Every rule that claims a parsed page, most specific first.
+
+        A rule claims a page by its domains (the most specific domain first), else by a
+        substring of a `<meta name=generator>` value, else by a fingerprint selector found
+        in the page. A site rule and the theme and platform rules it uses can all apply.
+        """
+        by_domain = []
+        host = (urlsplit(url).hostname or "") if url else ""
+        for rule in self.sites:
+            lengths = [len(d) for d in rule.domains if host == d or host.endswith("." + d)]
+            if lengths:
+                by_domain.append((max(lengths), rule))
+        claimed = [rule for _, rule in sorted(by_domain, key=lambda x: -x[0])]
+        generators = [(node.attributes.get("content") or "").casefold()
+                      for node in tree.css('meta[name="generator" i]')]
+        for rule in self.sites:
+            if rule in claimed:
+                continue
+            if any(g.casefold() in value for g in rule.generator for value in generators):
+                claimed.append(rule)
+        for rule in self.sites:
+            if rule in claimed:
+                continue
+            if rule.selectors and tree.css_first(", ".join(rule.selectors)) is not None:
+                claimed.append(rule)
+        return tuple(claimed)
+
     def for_text(self, lines: list[str]) -> tuple[SiteRule, ...]:
         """The rules whose line markers appear in a text dump."""
         return tuple(r for r in self.sites if r.line_markers and r.matches_lines(lines))
@@ -183,7 +213,7 @@ def load_rule_file(path: Path) -> SiteRule:
         raise RulesError(f"{path}: invalid TOML: {err}") from err
     _check(path, data, _SCHEMA, "")
     match, extract, crawl = data.get("match", {}), data.get("extract", {}), data.get("crawl", {})
-    for key in ("title", "body", "strip", "author", "published"):
+    for key in ("title", "standfirst", "body", "strip", "author", "published"):
         for i, selector in enumerate(_strings(path, extract, key, "extract.")):
             _check_selector(path, f"extract.{key}[{i}]", selector)
     for i, selector in enumerate(_strings(path, match, "selectors", "match.")):
@@ -210,6 +240,7 @@ def load_rule_file(path: Path) -> SiteRule:
         selectors=_strings(path, match, "selectors", "match."),
         line_markers=_patterns(path, match, "lines", "match."),
         title=_strings(path, extract, "title", "extract."),
+        standfirst=_strings(path, extract, "standfirst", "extract."),
         body=_strings(path, extract, "body", "extract."),
         strip=_strings(path, extract, "strip", "extract."),
         author=_strings(path, extract, "author", "extract."),
