@@ -10,6 +10,7 @@ ScraperError
 ├── RulesError            a rule file or the lexicon is invalid (names file and key)
 ├── OutputError           a record could not be written
 └── FetchError            a URL could not be fetched (status, reason)
+    └── RobotsBlocked     robots.txt forbids the URL (defined in scraper.fetch)
 """
 
 from __future__ import annotations

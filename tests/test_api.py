@@ -7,8 +7,9 @@ from scraper import errors
 
 PUBLIC = {
     "BinaryInputError", "DecodeError", "EmptyInputError", "FetchError", "InputError",
-    "NoArticleError", "OutputError", "Record", "RecordWriter", "Rules", "RulesError",
-    "ScraperError", "SiteRule", "clean_text", "extract_html", "load_rules",
+    "NoArticleError", "OutputError", "PageTooLargeError", "Record", "RecordWriter", "Rules",
+    "RulesError", "ScraperError", "SiteRule", "clean_text", "extract_html", "load_rules",
+    "CrawlOptions", "FetchSettings", "fetch_records", "run_crawl",
 }
 
 
