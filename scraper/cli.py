@@ -9,7 +9,6 @@ Exit codes: 0 success; 1 some input yielded no article (said on stderr, one line
 
 from __future__ import annotations
 
-import json
 import sys
 from collections import defaultdict
 from collections.abc import Callable
@@ -18,6 +17,7 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
+from .cli_common import FORMATS, print_records
 from .documents import record_from_bytes, text_lines
 from .errors import InputError, RulesError, ScraperError
 from .inputs import STDIN, Input, check_paths, iter_inputs
@@ -29,9 +29,6 @@ from .ruletest import describe as describe_rule
 from .ruletest import run_tests as run_rule_tests
 
 EXIT_OK, EXIT_NO_ARTICLE, EXIT_USAGE = 0, 1, 2
-FORMATS = ("text", "json", "jsonl")
-# Between records printed as text: a form feed on a line of its own, as `pr` does.
-RECORD_SEPARATOR = "\f\n"
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -111,7 +108,7 @@ def clean(paths: tuple[str, ...], output: str, format_: str, repeats: bool, rule
         else:
             duplicates += 1
     if writer is None:
-        _print_records(printed, format_)
+        print_records(printed, format_)
     else:
         warn(f"{written} written, {duplicates} already there, {failed} failed -> {writer.folder}")
     sys.exit(EXIT_NO_ARTICLE if failed else EXIT_OK)
@@ -133,18 +130,6 @@ def _repeat_indexes(inputs: list[Input | InputError]) -> dict[str | None, Repeat
         if isinstance(item, Input) and item.group is not None:
             groups[item.group].append(text_lines(item.data))
     return {group: RepeatIndex(pages) for group, pages in groups.items()}
-
-
-def _print_records(records: list[Record], fmt: str) -> None:
-    if fmt == "text":
-        click.echo(RECORD_SEPARATOR.join(r.to_text() for r in records), nl=False)
-    elif fmt == "jsonl":
-        for record in records:
-            click.echo(record.to_json())
-    elif len(records) == 1:
-        click.echo(json.dumps(records[0].to_dict(), ensure_ascii=False, indent=2))
-    elif records:
-        click.echo(json.dumps([r.to_dict() for r in records], ensure_ascii=False, indent=2))
 
 
 @main.group("rules")

@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from .cli_common import print_records
 from .crawl import CrawlOptions, fetch_records, run_crawl
 from .errors import OutputError, ScraperError
 from .fetch import DEFAULT_USER_AGENT, FetchSettings
@@ -21,7 +22,6 @@ from .rules import load_rules
 from .state import LockedError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
-RECORD_SEPARATOR = "\f\n"  # between text records, as `scrape clean` prints them
 
 
 def _fetch_options(func: Any) -> Any:
@@ -112,15 +112,7 @@ def fetch_command(urls: tuple[str, ...], output: str, fmt: str, **kw: Any) -> No
                 _fail(str(err))
             click.echo(f"scrape: {result.name} {result.status}: {url}", err=True)
     if writer is None:
-        if fmt == "jsonl":
-            for record in records:
-                click.echo(record.to_json())
-        elif fmt == "json" and len(records) == 1:
-            click.echo(json.dumps(records[0].to_dict(), ensure_ascii=False, indent=2))
-        elif fmt == "json" and records:
-            click.echo(json.dumps([r.to_dict() for r in records], ensure_ascii=False, indent=2))
-        elif fmt == "text":
-            click.echo(RECORD_SEPARATOR.join(r.to_text() for r in records), nl=False)
+        print_records(records, fmt)
     sys.exit(code)
 
 
