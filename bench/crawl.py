@@ -29,14 +29,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT / "tests"))
+from siteserver import ARABIC_PARAGRAPHS  # noqa: E402
 
 PARAGRAPHS = [
-    "قال مسؤولون في البلدية إن أعمال الصيانة في الشوارع الرئيسية ستستمر حتى نهاية الشهر المقبل، "
-    "مع إغلاق جزئي لبعض الطرق خلال ساعات الليل لتخفيف الازدحام على السكان.",
-    "وأضاف المتحدث باسم البلدية أن المشروع يشمل تحديث شبكة الإنارة وتوسيع الأرصفة وزراعة الأشجار "
-    "على جانبي الطريق، وأن الكلفة الإجمالية تتجاوز ما كان مقرراً في الموازنة الأولى.",
-    "وأبدى عدد من أصحاب المحلات التجارية قلقهم من تأثير الأعمال على حركة البيع، بينما رحب آخرون "
-    "بالمشروع معتبرين أنه سيجذب مزيداً من الزوار إلى وسط المدينة في الأشهر القادمة.",
+    *ARABIC_PARAGRAPHS,
     "The council said the works would continue until the end of next month, with partial road "
     "closures at night to limit the disruption for residents and commuters.",
     "Shop owners voiced concern about the effect on trade, while others welcomed a project they "

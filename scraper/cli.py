@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import sys
 from collections import defaultdict
-from collections.abc import Callable
-from typing import Any, TypeVar
 
 import click
 
 from . import __version__
-from .cli_common import FORMATS, print_records
+from .cli_common import FORMATS, print_records, rules_option
 from .documents import record_from_bytes, text_lines
 from .errors import InputError, RulesError, ScraperError
 from .inputs import STDIN, Input, check_paths, iter_inputs
@@ -29,18 +27,6 @@ from .ruletest import describe as describe_rule
 from .ruletest import run_tests as run_rule_tests
 
 EXIT_OK, EXIT_NO_ARTICLE, EXIT_USAGE = 0, 1, 2
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def rules_option(func: F) -> F:
-    """The --rules option every command shares."""
-    return click.option(
-        "--rules", "rules_dir", envvar="SCRAPE_RULES", metavar="DIR",
-        type=click.Path(file_okay=False, exists=True),
-        help="Rules folder (lexicon and site rules); default: the bundled rules.",
-    )(func)
-
 
 def open_rules(rules_dir: str | None) -> Rules:
     """Load the rules, turning a RulesError into a usage error (exit 2)."""

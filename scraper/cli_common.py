@@ -1,9 +1,10 @@
-"""What every `scrape` command prints records with: one definition of the output formats."""
+"""What the `scrape` commands share: the --rules option and the record output formats."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import click
 
@@ -12,6 +13,17 @@ from .record import Record
 FORMATS = ("text", "json", "jsonl")
 # Between records printed as text: a form feed on a line of its own, as `pr` does.
 RECORD_SEPARATOR = "\f\n"
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def rules_option(func: F) -> F:
+    """The --rules option every command shares."""
+    return click.option(
+        "--rules", "rules_dir", envvar="SCRAPE_RULES", metavar="DIR",
+        type=click.Path(file_okay=False, exists=True),
+        help="Rules folder (lexicon and site rules); default: the bundled rules.",
+    )(func)
 
 
 def print_records(records: Sequence[Record], fmt: str) -> None:

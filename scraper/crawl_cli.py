@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from .cli_common import print_records
+from .cli_common import print_records, rules_option
 from .crawl import CrawlOptions, fetch_records, run_crawl
 from .errors import OutputError, ScraperError
 from .fetch import DEFAULT_USER_AGENT, FetchSettings
@@ -26,9 +26,7 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED, EXIT_INTERRUPTED = 0, 1, 2, 3, 13
 
 def _fetch_options(func: Any) -> Any:
     options = [
-        click.option("--rules", "rules_dir", envvar="SCRAPE_RULES", metavar="DIR",
-                     type=click.Path(file_okay=False, exists=True, path_type=Path),
-                     help="Rules folder (lexicon and site rules); default: the bundled rules."),
+        rules_option,
         click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path),
                      default=Path("cache"), show_default=True,
                      help="HTTP cache (and default crawl state) folder."),

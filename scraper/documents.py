@@ -29,7 +29,10 @@ def record_from_bytes(data: bytes, *, rules: Rules, source: str | None = None,
 
 
 def text_lines(data: bytes) -> list[str]:
-    """The lines of a document as the repetition index counts them ([] if unreadable)."""
+    """The lines of a text document as the repetition index counts them ([] for an HTML
+    page, whose extraction does not use the index, and for unreadable input)."""
+    if looks_like_html(data):
+        return []
     try:
         return decode_bytes(data).splitlines()
     except InputError:  # an unreadable page contributes nothing; its own error comes later

@@ -20,6 +20,16 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable
 
+# Article text the crawl tests and bench/crawl.py serve (real-looking Arabic news prose).
+ARABIC_PARAGRAPHS = [
+    "قال مسؤولون في البلدية إن أعمال الصيانة في الشوارع الرئيسية ستستمر حتى نهاية الشهر المقبل، "
+    "مع إغلاق جزئي لبعض الطرق خلال ساعات الليل لتخفيف الازدحام على السكان.",
+    "وأضاف المتحدث باسم البلدية أن المشروع يشمل تحديث شبكة الإنارة وتوسيع الأرصفة وزراعة الأشجار "
+    "على جانبي الطريق، وأن الكلفة الإجمالية تتجاوز ما كان مقرراً في الموازنة الأولى.",
+    "وأبدى عدد من أصحاب المحلات التجارية قلقهم من تأثير الأعمال على حركة البيع، بينما رحب آخرون "
+    "بالمشروع معتبرين أنه سيجذب مزيداً من الزوار إلى وسط المدينة في الأشهر القادمة.",
+]
+
 
 @dataclass
 class Page:

@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).parent))
-from siteserver import Page, SiteServer, article_html  # noqa: E402
+from siteserver import ARABIC_PARAGRAPHS, Page, SiteServer, article_html  # noqa: E402
 
 from scraper.crawl import CrawlOptions, run_crawl  # noqa: E402
 from scraper.crawl_cli import crawl_command, fetch_command  # noqa: E402
@@ -28,14 +28,7 @@ from scraper.state import CrawlLock, CrawlState  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
-BASE = [
-    "قال مسؤولون في البلدية إن أعمال الصيانة في الشوارع الرئيسية ستستمر حتى نهاية الشهر المقبل، "
-    "مع إغلاق جزئي لبعض الطرق خلال ساعات الليل لتخفيف الازدحام على السكان.",
-    "وأضاف المتحدث باسم البلدية أن المشروع يشمل تحديث شبكة الإنارة وتوسيع الأرصفة وزراعة الأشجار "
-    "على جانبي الطريق، وأن الكلفة الإجمالية تتجاوز ما كان مقرراً في الموازنة الأولى.",
-    "وأبدى عدد من أصحاب المحلات التجارية قلقهم من تأثير الأعمال على حركة البيع، بينما رحب آخرون "
-    "بالمشروع معتبرين أنه سيجذب مزيداً من الزوار إلى وسط المدينة في الأشهر القادمة.",
-]
+BASE = ARABIC_PARAGRAPHS
 
 
 def article(n: int, charset: str = "utf-8", *, meta: bool = True, title: str | None = None) -> bytes:
