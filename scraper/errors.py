@@ -8,6 +8,7 @@ ScraperError
 │   └── PageTooLargeError a page above the size limit, refused unread
 ├── NoArticleError        the input was read, but holds no article
 ├── RulesError            a rule file or the lexicon is invalid (names file and key)
+│   └── ModelError        a model file is missing or invalid (names the file)
 ├── OutputError           a record could not be written
 └── FetchError            a URL could not be fetched (status, reason)
     └── RobotsBlocked     robots.txt forbids the URL (defined in scraper.fetch)
@@ -49,6 +50,10 @@ class NoArticleError(ScraperError):
 
 class RulesError(ScraperError):
     """A rule file or the lexicon is invalid; the message names the file and key."""
+
+
+class ModelError(RulesError):
+    """A model file is missing, unreadable or not a valid model; the message names it."""
 
 
 class OutputError(ScraperError):
