@@ -88,7 +88,7 @@ def sequential(urls_file: Path, out: Path) -> None:
     import httpx
 
     from scraper import RecordWriter, extract_html, load_rules
-    from scraper.decode import charset_from_content_type
+    from scraper.text.decode import charset_from_content_type
 
     rules = load_rules()
     writer = RecordWriter(out)

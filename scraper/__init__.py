@@ -1,47 +1,81 @@
-"""scraper: clean article records from news pages and scraped text."""
+"""scraper: clean article records from news pages and scraped text.
+
+    import scraper
+    extractor = scraper.Extractor()                  # the bundled rules, loaded once
+    record = extractor.extract_html(page_bytes, url="https://example.com/a")
+    record = scraper.clean_text(text)                # the shared default Extractor
+
+Every error raised on purpose is a `ScraperError` (see `scraper.errors`).
+"""
 
 __version__ = "0.1.0"
 
+from .clean.repeats import RepeatIndex
+from .config import CrawlOptions, ExtractOptions, FetchSettings
+from .crawl.pages import PageOutcome, PageStatus, fetch_pages
+from .crawl.run import CrawlSummary, run_crawl
 from .errors import (
     BinaryInputError,
     DecodeError,
     EmptyInputError,
     FetchError,
     InputError,
+    LockedError,
+    ModelError,
     NoArticleError,
     OutputError,
     PageTooLargeError,
+    RobotsBlocked,
     RulesError,
     ScraperError,
+    StateError,
 )
-from .clean import clean_text
-from .crawl import CrawlOptions, fetch_records, run_crawl
-from .extract import extract_html
-from .fetch import FetchSettings
-from .output import RecordWriter
+from .extractor import (
+    Extractor,
+    clean_text,
+    default_extractor,
+    extract_html,
+    record_from_bytes,
+)
+from .net.fetcher import FetchResult
 from .record import Record
 from .rules import Rules, SiteRule, load_rules
+from .store import RecordWriter, WriteResult
 
 __all__ = [
     "BinaryInputError",
     "CrawlOptions",
+    "CrawlSummary",
     "DecodeError",
     "EmptyInputError",
+    "ExtractOptions",
+    "Extractor",
     "FetchError",
+    "FetchResult",
     "FetchSettings",
     "InputError",
+    "LockedError",
+    "ModelError",
     "NoArticleError",
     "OutputError",
+    "PageOutcome",
+    "PageStatus",
     "PageTooLargeError",
     "Record",
     "RecordWriter",
+    "RepeatIndex",
+    "RobotsBlocked",
     "Rules",
     "RulesError",
     "ScraperError",
     "SiteRule",
+    "StateError",
+    "WriteResult",
     "clean_text",
+    "default_extractor",
     "extract_html",
-    "fetch_records",
+    "fetch_pages",
     "load_rules",
+    "record_from_bytes",
     "run_crawl",
 ]

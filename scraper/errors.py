@@ -1,17 +1,22 @@
-"""The exception tree: every error the toolkit raises on purpose derives from ScraperError.
+"""The exception tree: every error the toolkit raises on purpose is a ScraperError.
 
-ScraperError
-├── InputError            the input cannot be read as a page or text
-│   ├── EmptyInputError   empty, or only whitespace
-│   ├── BinaryInputError  not text (NUL bytes, a PDF or an image)
-│   ├── DecodeError       bytes that no encoding explains
-│   └── PageTooLargeError a page above the size limit, refused unread
-├── NoArticleError        the input was read, but holds no article
-├── RulesError            a rule file or the lexicon is invalid (names file and key)
-│   └── ModelError        a model file is missing or invalid (names the file)
-├── OutputError           a record could not be written
-└── FetchError            a URL could not be fetched (status, reason)
-    └── RobotsBlocked     robots.txt forbids the URL (defined in scraper.fetch)
+ScraperError                  str(err) is one line fit to show a user as is
+├── InputError                the input cannot be read as a page or text
+│   ├── EmptyInputError       empty, or only whitespace
+│   ├── BinaryInputError      not text (NUL bytes, a PDF or an image)
+│   ├── DecodeError           bytes that no encoding explains
+│   └── PageTooLargeError     a page above the Extractor's size limits, refused unread
+├── NoArticleError            the input was read, but holds no article
+├── RulesError                a rule file or the lexicon is invalid (names file and key)
+│   └── ModelError            a model file is missing or invalid (names the file)
+├── OutputError               a record or the records index cannot be written (names the path)
+├── StateError                the crawl state cannot be opened, read or written (names the file)
+├── LockedError               another crawl holds the state's or the output folder's lock
+└── FetchError                a URL could not be fetched (`url`, `reason`, `status`)
+    └── RobotsBlocked         robots.txt forbids the URL
+
+Operating-system and SQLite errors never escape the library's entry points bare: they are
+wrapped in the error of the stage they concern, with the path in the message.
 """
 
 from __future__ import annotations
@@ -41,7 +46,7 @@ class DecodeError(InputError):
 
 
 class PageTooLargeError(InputError):
-    """The page is larger than the extractor accepts (memory stays bounded)."""
+    """The page is larger than the extractor accepts (memory and time stay bounded)."""
 
 
 class NoArticleError(ScraperError):
@@ -57,14 +62,26 @@ class ModelError(RulesError):
 
 
 class OutputError(ScraperError):
-    """A record could not be written."""
+    """A record, or the folder's records index, could not be written."""
+
+
+class StateError(ScraperError):
+    """The crawl state database could not be opened, read or written."""
+
+
+class LockedError(ScraperError):
+    """Another crawl holds the lock on the state or on the output folder."""
 
 
 class FetchError(ScraperError):
-    """A URL could not be fetched."""
+    """A URL could not be fetched; `reason` says why in a few words."""
 
     def __init__(self, url: str, reason: str, *, status: int | None = None) -> None:
         self.url = url
         self.reason = reason
         self.status = status
         super().__init__(f"{url}: {reason}")
+
+
+class RobotsBlocked(FetchError):
+    """robots.txt disallows the URL for our user agent (final: not retried)."""

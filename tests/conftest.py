@@ -1,4 +1,5 @@
-"""Shared fixtures: the bundled rules, the seed texts, and the shared corpora's location."""
+"""Shared fixtures: the bundled rules' Extractor, the seed texts, and the shared corpora's
+location."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from scraper import Rules, load_rules
+from scraper import Extractor, Rules, default_extractor
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -14,8 +15,14 @@ SHARED = ROOT.parent / "shared"
 
 
 @pytest.fixture(scope="session")
-def rules() -> Rules:
-    return load_rules()
+def extractor() -> Extractor:
+    """The shared default Extractor (bundled rules), as library callers get it."""
+    return default_extractor()
+
+
+@pytest.fixture(scope="session")
+def rules(extractor: Extractor) -> Rules:
+    return extractor.rules
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from scraper.cli import main
-from scraper.sniff import looks_like_html
+from scraper.text.sniff import looks_like_html
 from tests.conftest import ROOT, SEEDS
 
 JANNAH = ROOT / "rules" / "fixtures" / "jannah-ar.html"

@@ -17,14 +17,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-sys.path.insert(0, str(Path(__file__).parent))
-from siteserver import ARABIC_PARAGRAPHS, Page, SiteServer, article_html  # noqa: E402
-
-from scraper.crawl import CrawlOptions, run_crawl  # noqa: E402
-from scraper.crawl_cli import crawl_command, fetch_command  # noqa: E402
-from scraper.fetch import FetchSettings  # noqa: E402
-from scraper.rules import load_rules  # noqa: E402
-from scraper.state import CrawlLock, CrawlState  # noqa: E402
+from scraper import CrawlOptions, Extractor, FetchSettings, run_crawl
+from scraper.cli.crawl import crawl_command
+from scraper.cli.fetch import fetch_command
+from scraper.crawl.lock import CrawlLock
+from scraper.crawl.state import CrawlState
+from tests.siteserver import ARABIC_PARAGRAPHS, Page, SiteServer, article_html
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -122,9 +120,9 @@ def state_rows(path: Path) -> dict[str, tuple]:
 
 def test_crawl_writes_new_articles_once_politely(sites, tmp_path):
     alpha, beta, rules_dir = sites
-    rules = load_rules(rules_dir)
+    extractor = Extractor(rules_dir)
     opts = options(tmp_path)
-    summary = run_crawl(rules, opts)
+    summary = run_crawl(opts, extractor=extractor)
 
     assert (summary.discovered, summary.new, summary.written, summary.skipped, summary.failed) == \
         (10, 10, 6, 3, 1)
@@ -160,7 +158,7 @@ def test_crawl_writes_new_articles_once_politely(sites, tmp_path):
 
     # second run: nothing new; sources revalidated (304); only the failed URL is retried
     alpha.log.clear(), beta.log.clear()
-    again = run_crawl(rules, opts)
+    again = run_crawl(opts, extractor=extractor)
     assert (again.discovered, again.new, again.written, again.failed) == (10, 0, 0, 1)
     article_requests = [e.path for s in (alpha, beta) for e in s.log
                         if e.path.startswith(("/news/", "/b/"))]
@@ -170,7 +168,7 @@ def test_crawl_writes_new_articles_once_politely(sites, tmp_path):
     assert state_rows(opts.resolved_state_path())["news/gone.html"][:2] == ("failed", 2)
 
     # third run with a limit of 2 attempts: the failed URL is given up, exit would be 0
-    third = run_crawl(rules, replace(opts, max_attempts=2))
+    third = run_crawl(replace(opts, max_attempts=2), extractor=extractor)
     assert (third.written, third.failed, third.skipped) == (0, 0, 10)
 
 
@@ -201,16 +199,16 @@ def test_broken_sources_are_reported_not_fatal(tmp_path):
 
 def test_crawl_one_site_and_offline(sites, tmp_path):
     alpha, beta, rules_dir = sites
-    rules = load_rules(rules_dir)
+    extractor = Extractor(rules_dir)
     opts = options(tmp_path, sites=("beta",), window=1)   # fetch one URL ahead at most
-    assert run_crawl(rules, replace(opts, limit=2)).written == 2
-    assert run_crawl(rules, opts).written == 1             # the rest, on the next run
+    assert run_crawl(replace(opts, limit=2), extractor=extractor).written == 2
+    assert run_crawl(opts, extractor=extractor).written == 1             # the rest, on the next run
     assert alpha.log == []
     # offline, from the cache only, into a fresh folder and state: the same records
     off = replace(opts, out_dir=tmp_path / "off", state_path=tmp_path / "off.sqlite",
                   fetch=replace(opts.fetch, offline=True))
     beta.log.clear()
-    summary = run_crawl(rules, off)
+    summary = run_crawl(off, extractor=extractor)
     assert beta.log == [] and summary.written == 3 and summary.failed == 0
     assert index(off.out_dir) == index(opts.out_dir)
 
@@ -219,9 +217,9 @@ def test_crash_windows_heal_on_rerun(sites, tmp_path):
     """Simulate deaths after a record file was linked: before its index line, and before
     the state said done. The rerun must leave the folder exactly as a clean run."""
     _, _, rules_dir = sites
-    rules = load_rules(rules_dir)
+    extractor = Extractor(rules_dir)
     opts = options(tmp_path)
-    run_crawl(rules, opts)
+    run_crawl(opts, extractor=extractor)
     files = {p.name: p.read_bytes() for p in opts.out_dir.iterdir()}
     lines = (opts.out_dir / "records.jsonl").read_text("utf-8").splitlines(keepends=True)
     last3 = [json.loads(line)["file"] for line in lines[-3:]]
@@ -234,7 +232,7 @@ def test_crash_windows_heal_on_rerun(sites, tmp_path):
                        "WHERE record_file = ? AND status = 'done'", [(f,) for f in last3])
     db.close()
     (opts.out_dir / ".tmp-half").write_bytes(b"half a record")
-    summary = run_crawl(rules, opts)
+    summary = run_crawl(opts, extractor=extractor)
     assert summary.written == 3 and summary.new == 0
     assert {p.name: p.read_bytes() for p in opts.out_dir.iterdir()} == files
     statuses = [s for s, _, _ in state_rows(opts.resolved_state_path()).values()]
@@ -358,9 +356,9 @@ def test_near_duplicates_are_opt_in(tmp_path):
         rules_dir.mkdir()
         (rules_dir / "s.toml").write_text(f'name = "s"\n[crawl]\nfeeds = ["{srv.url}/feed.xml"]\n'
                                           f'delay = 0.0\n')
-        rules = load_rules(rules_dir)
-        plain = run_crawl(rules, options(tmp_path / "plain"))
-        near = run_crawl(rules, options(tmp_path / "near", near_duplicates=True))
+        extractor = Extractor(rules_dir)
+        plain = run_crawl(options(tmp_path / "plain"), extractor=extractor)
+        near = run_crawl(options(tmp_path / "near", near_duplicates=True), extractor=extractor)
     assert plain.written == 3
     assert (near.written, near.skipped) == (2, 1)
     rows = state_rows(options(tmp_path / "near").resolved_state_path())

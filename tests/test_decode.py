@@ -5,7 +5,11 @@ from __future__ import annotations
 import pytest
 
 from scraper import BinaryInputError, EmptyInputError
-from scraper.decode import charset_from_content_type, charset_from_meta, decode_bytes
+from scraper.text.decode import (
+    charset_from_content_type,
+    charset_from_meta,
+    decode_bytes,
+)
 
 ARABIC = ("قال المتحدث باسم الوزارة إن المحادثات ستستأنف الأسبوع المقبل في العاصمة، "
           "مؤكداً أن الطرفين اتفقا على جدول أعمال يشمل الملفات الاقتصادية والأمنية.\n") * 3

@@ -7,15 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from scraper import extract_html, load_rules
+from scraper import ExtractOptions, extract_html, load_rules
 from scraper.errors import (
     BinaryInputError,
     EmptyInputError,
     NoArticleError,
     PageTooLargeError,
 )
-from scraper.extract import MAX_PAGE_BYTES, MAX_TAGS
 from tests.conftest import ROOT
+
+LIMITS = ExtractOptions()
 
 ARABIC_1 = ("بعث الزعيم الكوري الشمالي كيم جونغ أون، برسالة عيد ميلاد إلى الرئيس الروسي "
             "فلاديمير بوتين، واصفا إياه بـ”رفيقه المقرب”.")
@@ -214,13 +215,13 @@ def test_truncated_page_still_gives_its_text(rules) -> None:
 
 
 def test_a_huge_page_is_refused_unread(rules) -> None:
-    data = b"<html><body><p>" + b"word " * (MAX_PAGE_BYTES // 5 + 10) + b"</p></body></html>"
+    data = b"<html><body><p>" + b"word " * (LIMITS.max_page_bytes // 5 + 10) + b"</p></body></html>"
     with pytest.raises(PageTooLargeError, match="too large"):
         extract_html(data, rules=rules)
 
 
 def test_deeply_nested_markup_is_refused_or_read_without_crashing(rules) -> None:
-    deep = b"<html><body>" + b"<div>" * (MAX_TAGS + 1) + b"<p>x</p>"
+    deep = b"<html><body>" + b"<div>" * (LIMITS.max_tags + 1) + b"<p>x</p>"
     with pytest.raises(PageTooLargeError, match="too many tags"):
         extract_html(deep, rules=rules)
     depth = 3000

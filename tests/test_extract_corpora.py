@@ -7,15 +7,12 @@ kind so a regression shows in the test run.
 from __future__ import annotations
 
 import json
-import sys
 
 import pytest
 
+from bench.metrics import token_f1
 from scraper import extract_html
-from tests.conftest import ROOT, SHARED
-
-sys.path.insert(0, str(ROOT / "bench"))
-from metrics import token_f1  # noqa: E402
+from tests.conftest import SHARED
 
 CORPORA = SHARED / "corpora"
 pytestmark = pytest.mark.skipif(not (CORPORA / "readability").is_dir(),

@@ -9,9 +9,9 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scraper import Rules, ScraperError, extract_html, load_rules
+from scraper import ScraperError, default_extractor
 
-RULES: Rules = load_rules()
+EXTRACTOR = default_extractor()  # hypothesis tests take no fixtures
 EXAMPLES = 60
 WORDS = ("the council said on Tuesday that new routes will open next spring while residents "
          "worried about noise قال المجلس يوم الثلاثاء إن الخطوط الجديدة ستفتح في الربيع المقبل "
@@ -38,7 +38,7 @@ def test_generated_pages_give_a_record_or_a_scraper_error(body: list[str], cut: 
     page = "<!DOCTYPE html><html><head><title>t</title></head><body>" + "".join(body)
     page = page[: max(cut, 60)]  # truncated anywhere, even inside a tag
     try:
-        record = extract_html(page.encode("utf-8"), rules=RULES)
+        record = EXTRACTOR.extract_html(page.encode("utf-8"))
     except ScraperError:
         return
     # Every line's letters appear in the page's text in that order (tags taken out; spaces
@@ -58,6 +58,6 @@ def _letters(text: str) -> str:
 @given(data=junk)
 def test_arbitrary_bytes_give_a_record_or_a_scraper_error(data: bytes) -> None:
     try:
-        extract_html(data, rules=RULES)
+        EXTRACTOR.extract_html(data)
     except ScraperError:
         pass

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
-import sys
 import time
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-from siteserver import Page, SiteServer, gzip_bomb  # noqa: E402
-
-from scraper.errors import FetchError  # noqa: E402
-from scraper.fetch import Fetcher, FetchSettings, RobotsBlocked, parse_retry_after  # noqa: E402
+from scraper import FetchError, FetchSettings, RobotsBlocked
+from scraper.net.fetcher import Fetcher, parse_retry_after
+from tests.siteserver import Page, SiteServer, gzip_bomb
 
 HTML = b"<html><body><p>hello</p></body></html>"
 

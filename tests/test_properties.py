@@ -6,10 +6,10 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scraper import NoArticleError, Rules, clean_text, load_rules
-from scraper.normalize import clean_line
+from scraper import NoArticleError, default_extractor
+from scraper.text.normalize import clean_line
 
-RULES: Rules = load_rules()
+EXTRACTOR = default_extractor()  # hypothesis tests take no fixtures
 WORDS = ("the council said on Tuesday that new routes will open next spring while residents "
          "worried about noise قال المجلس يوم الثلاثاء إن الخطوط الجديدة ستفتح في الربيع المقبل "
          "وأعرب السكان عن قلقهم le conseil a annoncé mardi").split()
@@ -38,7 +38,7 @@ SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[Heal
 @given(pages)
 def test_cleaning_never_invents_text(page: str) -> None:
     try:
-        record = clean_text(page, rules=RULES)
+        record = EXTRACTOR.clean_text(page)
     except NoArticleError:
         return
     source = {clean_line(raw) for raw in page.splitlines()}
@@ -51,10 +51,10 @@ def test_cleaning_never_invents_text(page: str) -> None:
 @given(pages)
 def test_cleaning_a_clean_record_changes_nothing(page: str) -> None:
     try:
-        record = clean_text(page, rules=RULES)
+        record = EXTRACTOR.clean_text(page)
     except NoArticleError:
         return
-    again = clean_text(record.to_text(), rules=RULES)
+    again = EXTRACTOR.clean_text(record.to_text())
     assert (again.title, again.paragraphs) == (record.title, record.paragraphs)
 
 
@@ -72,10 +72,10 @@ def test_real_pages_clean_to_a_fixed_point() -> None:
     checked = 0
     for name, text in docs:
         try:
-            record = clean_text(text, rules=RULES)
+            record = EXTRACTOR.clean_text(text)
         except NoArticleError:
             continue
-        again = clean_text(record.to_text(), rules=RULES)
+        again = EXTRACTOR.clean_text(record.to_text())
         assert (again.title, again.paragraphs) == (record.title, record.paragraphs), name
         checked += 1
     assert checked >= 5

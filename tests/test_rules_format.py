@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from scraper import RulesError, load_rules
-from scraper.lexicon import Risk
+from scraper.rules.lexicon import Risk
 
 HEADER = "lang\tstring\tline_regex\trisk\tcomponent\tsource\n"
 

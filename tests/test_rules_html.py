@@ -8,12 +8,18 @@ from pathlib import Path
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from scraper import Rules, extract_html, load_rules
-from scraper.errors import RulesError
-from scraper.ruletest import run_test, run_tests
+from scraper import (
+    Extractor,
+    Rules,
+    RulesError,
+    default_extractor,
+    extract_html,
+    load_rules,
+)
+from scraper.rules.selftest import run_test, run_tests
 from tests.conftest import ROOT
 
-BUNDLED = load_rules()
+BUNDLED = default_extractor().rules  # the parametrize list below needs them at import
 CASES = [(rule, i, test) for rule in BUNDLED.sites for i, test in enumerate(rule.tests)]
 FIXTURES = ROOT / "rules" / "fixtures"
 
@@ -23,7 +29,7 @@ FIXTURES = ROOT / "rules" / "fixtures"
 def test_inline_rule_test(rule, index, test) -> None:
     if not test.fixture.is_file():
         pytest.skip(f"fixture {test.fixture} not found (../shared absent?)")
-    result = run_test(BUNDLED, rule, index, test)
+    result = run_test(default_extractor(), rule, index, test)
     assert result.status == "passed", result.line()
 
 
@@ -95,12 +101,12 @@ not_contains = ["council"]
 [[tests]]
 fixture = "missing.html"
 ''', encoding="utf-8")
-    results = run_tests(load_rules(tmp_path))
+    results = run_tests(Extractor(tmp_path))
     assert [r.status for r in results] == ["failed", "skipped"]
     assert "missing 'not in the page'" in results[0].line()
     assert "unwanted 'council'" in results[0].line()
     with pytest.raises(RulesError, match="no rule named"):
-        run_tests(load_rules(tmp_path), "nope")
+        run_tests(Extractor(tmp_path), "nope")
 
 
 @pytest.mark.parametrize("content, key", [

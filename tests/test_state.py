@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from scraper.robots import RobotsPolicy, robots_token
-from scraper.state import NEAR_BITS, CrawlLock, CrawlState, LockedError
+from scraper import LockedError
+from scraper.crawl.lock import CrawlLock
+from scraper.crawl.state import NEAR_BITS, CrawlState
+from scraper.net.robots import RobotsPolicy, robots_token
 
 
 def test_rows_todo_attempts_and_reopen(tmp_path):

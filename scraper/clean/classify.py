@@ -1,0 +1,87 @@
+"""Line classes: what each line of a text is before its place in the page counts.
+
+TEXT is candidate article text; BOILER is dropped anywhere (a low-risk lexicon string, a
+site rule's drop_lines, a line on half the site's pages); SOFT is boilerplate at the
+article's edges only (riskier lexicon strings, lines on a quarter of the pages); META is a
+date or byline line, whose values go into the record's fields. The HTML path uses the same
+classes for its last pass over extracted lines.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, replace
+
+from ..rules.lexicon import Risk
+from ..rules.model import Rules, SiteRule
+from ..text.bylines import byline_name
+from ..text.dates import is_date_line
+from ..text.lines import has_text, is_sentence, list_marker, words
+from ..text.normalize import clean_line
+from .repeats import RepeatIndex
+
+# This many consecutive lines opening with the same list marker make a list.
+LIST_RUN = 3
+
+
+class Kind(enum.Enum):
+    """What a line is, before its place in the page is considered."""
+
+    TEXT = "text"
+    BOILER = "boiler"
+    SOFT = "soft"
+    META = "meta"
+
+
+@dataclass(frozen=True)
+class Line:
+    """A non-blank input line with what `classify` and its neighbours say of it."""
+
+    text: str
+    kind: Kind
+    words: int
+    sentence: bool
+    listed: bool = False  # one item of a run of list items (a changelog, steps, a list)
+
+
+def classify(text: str, rules: Rules, site_rules: tuple[SiteRule, ...] = (),
+             repeats: RepeatIndex | None = None) -> Kind:
+    """The kind of one cleaned, non-blank line."""
+    if any(rule.drops(text) for rule in site_rules):
+        return Kind.BOILER
+    level = repeats.level(text) if repeats is not None else 0
+    if level == 2:
+        return Kind.BOILER
+    if is_date_line(text) or byline_name(text) is not None:
+        return Kind.META  # never printed either; checked first so its fields can be read
+    entry = rules.lexicon.lookup(text)
+    if entry is not None and entry.risk is Risk.LOW:
+        return Kind.BOILER
+    if entry is not None or level == 1:
+        return Kind.SOFT
+    return Kind.TEXT
+
+
+def split_lines(text: str, rules: Rules, site_rules: tuple[SiteRule, ...] = (),
+                repeats: RepeatIndex | None = None) -> list[Line]:
+    """Clean and classify every line that holds text; blank and symbol-only lines go.
+
+    The items of a run of LIST_RUN lines opening with the same list marker count as
+    content however short (a changelog, numbered steps), unlike a menu's items.
+    """
+    out = []
+    for raw in text.splitlines():
+        line = clean_line(raw)
+        if line and has_text(line):
+            kind = classify(line, rules, site_rules, repeats)
+            out.append(Line(line, kind, words(line), is_sentence(line)))
+    markers = [list_marker(line.text) for line in out]
+    i = 0
+    while i < len(out):
+        j = i
+        while j < len(out) and markers[j] is not None and markers[j] == markers[i]:
+            j += 1
+        if j - i >= LIST_RUN:
+            out[i:j] = [replace(line, listed=True) for line in out[i:j]]
+        i = max(j, i + 1)
+    return out

@@ -1,0 +1,5 @@
+"""`python -m scraper.cli` runs the `scrape` command."""
+
+from . import main
+
+main()

@@ -1,0 +1,91 @@
+"""`scrape clean`: scraped texts and saved pages into records."""
+
+from __future__ import annotations
+
+import sys
+from collections import defaultdict
+
+import click
+
+from ..clean.repeats import RepeatIndex, document_lines
+from ..errors import InputError, ScraperError
+from ..extractor import Extractor
+from ..record import Record
+from ..store import RecordWriter
+from .common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    STDIO,
+    extractor_option,
+    fail,
+    format_option,
+    output_option,
+    print_records,
+    warn,
+)
+from .inputs import Input, check_paths, iter_inputs
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@output_option
+@format_option("clean")
+@click.option("--repeats/--no-repeats", default=True, show_default=True,
+              help="Drop lines that recur on many pages of a folder (one site's pages).")
+@extractor_option
+def clean(paths: tuple[str, ...], output: str, fmt: str, repeats: bool,
+          extractor: Extractor) -> None:
+    """Clean scraped texts into article records.
+
+    PATH is a file, a folder (its .txt and .html files) or - for standard input. Records
+    are printed (text records separated by a form-feed line) or, with -o, written to a
+    folder. Exit 0 when every input gave an article, 1 when some did not, 2 on usage errors.
+    """
+    try:
+        check_paths(paths)
+    except InputError as err:
+        fail(str(err))
+    writer = None
+    if output != STDIO:
+        try:
+            writer = RecordWriter(output)
+        except ScraperError as err:
+            fail(str(err))
+    inputs = list(iter_inputs(paths))
+    indexes = _repeat_indexes(inputs) if repeats else {}
+    printed: list[Record] = []
+    failed = written = duplicates = 0
+    for item in inputs:
+        if isinstance(item, InputError):
+            warn(str(item))
+            failed += 1
+            continue
+        try:
+            record = extractor.record_from_bytes(item.data, source=item.name,
+                                                 repeats=indexes.get(item.group))
+            if writer is None:
+                printed.append(record)
+                continue
+            result = writer.write(record, source_bytes=item.data)
+        except ScraperError as err:
+            warn(f"{item.name}: {err}")
+            failed += 1
+            continue
+        if result.status == "written":
+            written += 1
+        else:
+            duplicates += 1
+    if writer is None:
+        print_records(printed, fmt)
+    else:
+        warn(f"{written} written, {duplicates} already there, {failed} failed -> {writer.folder}")
+    sys.exit(EXIT_FAILED if failed else EXIT_OK)
+
+
+def _repeat_indexes(inputs: list[Input | InputError]) -> dict[str | None, RepeatIndex]:
+    """One repetition index per folder given on the command line."""
+    groups: dict[str, list[list[str]]] = defaultdict(list)
+    for item in inputs:
+        if isinstance(item, Input) and item.group is not None:
+            groups[item.group].append(document_lines(item.data))
+    return {group: RepeatIndex(pages) for group, pages in groups.items()}

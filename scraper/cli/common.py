@@ -1,0 +1,143 @@
+"""What the `scrape` commands share: exit codes, the one-line error printer, the --rules
+option (which hands a command its Extractor), the fetch options (which hand it its
+FetchSettings, defaults read from FetchSettings itself) and the record output formats."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+from ..config import DECODED_FACTOR, FetchSettings
+from ..errors import ScraperError
+from ..extractor import Extractor
+from ..record import Record
+
+# One set of exit codes for every command.
+EXIT_OK = 0            # every input (URL, file) gave a record; nothing failed
+EXIT_FAILED = 1        # some input gave no record or failed; the rest was done
+EXIT_USAGE = 2         # usage or configuration error; an output, state or cache unusable
+EXIT_LOCKED = 3        # another crawl holds a lock; nothing was done
+EXIT_INTERRUPTED = 130  # Ctrl-C; a crawl resumes on its next run
+
+STDIO = "-"
+FORMATS = ("text", "json", "jsonl")
+# Between records printed as text: a form feed on a line of its own, as `pr` does.
+RECORD_SEPARATOR = "\f\n"
+DEFAULT_CACHE = Path("cache")
+DEFAULT_FETCH = FetchSettings()
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def warn(message: str) -> None:
+    """One line on stderr, prefixed with the program name."""
+    click.echo(f"scrape: {message}", err=True)
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    """Say what went wrong in one line on stderr and exit with `code`."""
+    warn(message)
+    sys.exit(code)
+
+
+def open_extractor(rules_dir: str | None) -> Extractor:
+    """The Extractor of a rules folder (None: the bundled rules); an invalid rule file
+    ends the command with one line and exit 2."""
+    try:
+        return Extractor(rules_dir)
+    except ScraperError as err:
+        fail(str(err))
+
+
+def extractor_option(func: F) -> F:
+    """The --rules option every command shares; the command gets `extractor: Extractor`."""
+    @functools.wraps(func)
+    def command(*args: Any, rules_dir: str | None, **kwargs: Any) -> Any:
+        return func(*args, extractor=open_extractor(rules_dir), **kwargs)
+
+    return click.option(  # type: ignore[return-value]
+        "--rules", "rules_dir", envvar="SCRAPE_RULES", metavar="DIR",
+        type=click.Path(file_okay=False, exists=True),
+        help="Rules folder (lexicon and site rules); default: the bundled rules.",
+    )(command)
+
+
+def output_option(func: F) -> F:
+    """-o/--output DIR, or - (the default) to print."""
+    return click.option(
+        "-o", "--output", metavar="DIR", default=STDIO, show_default=True,
+        help="Write records into DIR (NNN_<hash>.txt and records.jsonl); - prints them.",
+    )(func)
+
+
+def format_option(command: str) -> Callable[[F], F]:
+    """-f/--format: how printed records look (also SCRAPE_<COMMAND>_FORMAT)."""
+    return click.option(
+        "-f", "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+        envvar=f"SCRAPE_{command.upper()}_FORMAT",
+        help="How records are printed: seed-form text, JSON or JSON lines.",
+    )
+
+
+def fetch_options(func: F) -> F:
+    """The options of every command that fetches (defaults from FetchSettings); the
+    command gets `settings: FetchSettings` and `cache_dir: Path` (the cache folder, named
+    even with --no-cache, for what else lives there)."""
+    @functools.wraps(func)
+    def command(*args: Any, cache_dir: Path, no_cache: bool, offline: bool, user_agent: str,
+                delay: float, concurrency: int, timeout: float, max_bytes: int, retries: int,
+                **kwargs: Any) -> Any:
+        if no_cache and offline:
+            raise click.UsageError("--offline needs the cache; drop --no-cache")
+        settings = FetchSettings(
+            user_agent=user_agent, delay=delay, concurrency=concurrency,
+            connect_timeout=timeout, read_timeout=timeout, max_attempts=retries + 1,
+            max_bytes=max_bytes, cache_dir=None if no_cache else cache_dir, offline=offline)
+        return func(*args, settings=settings, cache_dir=cache_dir, **kwargs)
+
+    d = DEFAULT_FETCH
+    options = [
+        click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path),
+                     default=DEFAULT_CACHE, show_default=True,
+                     help="HTTP cache (and default crawl state) folder."),
+        click.option("--no-cache", is_flag=True, help="Neither read nor store the HTTP cache."),
+        click.option("--offline", is_flag=True, help="Answer from the cache only; no network."),
+        click.option("--user-agent", default=d.user_agent, show_default=True,
+                     help="User-Agent header; its first word is the robots.txt token."),
+        click.option("--delay", type=click.FloatRange(min=0), default=d.delay, show_default=True,
+                     help="Seconds between requests to one host (a rule's crawl.delay wins; "
+                          "robots.txt Crawl-delay can lengthen it)."),
+        click.option("--concurrency", type=click.IntRange(min=1), default=d.concurrency,
+                     show_default=True,
+                     help="Requests in flight over all hosts (one per host at a time)."),
+        click.option("--timeout", type=click.FloatRange(min=0.1), default=d.read_timeout,
+                     show_default=True, help="Connect and read timeout, seconds."),
+        click.option("--max-bytes", type=click.IntRange(min=1024), default=d.max_bytes,
+                     show_default=True,
+                     help=f"Largest body accepted (decompressed: {DECODED_FACTOR} times that)."),
+        click.option("--retries", type=click.IntRange(min=0), default=d.max_attempts - 1,
+                     show_default=True,
+                     help="Retries of a request after a timeout, connection error, 429 or 5xx."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command  # type: ignore[return-value]
+
+
+def print_records(records: Sequence[Record], fmt: str) -> None:
+    """Print records on stdout: seed-form text, one JSON document, or JSON lines."""
+    if fmt == "text":
+        click.echo(RECORD_SEPARATOR.join(r.to_text() for r in records), nl=False)
+    elif fmt == "jsonl":
+        for record in records:
+            click.echo(record.to_json())
+    elif len(records) == 1:
+        click.echo(json.dumps(records[0].to_dict(), ensure_ascii=False, indent=2))
+    elif records:
+        click.echo(json.dumps([r.to_dict() for r in records], ensure_ascii=False, indent=2))

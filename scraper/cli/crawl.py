@@ -1,0 +1,141 @@
+"""`scrape crawl`: the rule files' sites crawled into records, with progress reporting."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..config import CrawlOptions, FetchSettings, default_state_path
+from ..crawl.run import CrawlSummary, run_crawl
+from ..errors import LockedError, ScraperError
+from ..extractor import Extractor
+from .common import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_LOCKED,
+    EXIT_OK,
+    extractor_option,
+    fail,
+    fetch_options,
+)
+
+_DEFAULTS = CrawlOptions(out_dir=Path("."))
+
+
+@click.command("crawl", short_help="Crawl the rule files' sites: new articles into records.")
+@click.option("--site", "sites", multiple=True, metavar="NAME",
+              help="Crawl only this rule's site (repeatable; default: every site with [crawl]).")
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Records folder (NNN_<hash>.txt + records.jsonl, as `scrape clean -o`).")
+@click.option("--state", "state_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="SQLite crawl state (default: CACHE/crawl-state.sqlite).")
+@click.option("--max-attempts", type=click.IntRange(min=1), default=_DEFAULTS.max_attempts,
+              show_default=True, help="Runs in which a URL may fail before it is given up.")
+@click.option("--limit", type=click.IntRange(min=0), metavar="N",
+              help="Fetch at most N article URLs this run; the rest wait for the next runs.")
+@click.option("--near-duplicates", is_flag=True,
+              help="Also skip an article whose text's 64-bit simhash is within 6 bits of a "
+                   "record already written (catches light edits; may merge templated stories).")
+@click.option("--log-json", is_flag=True, help="One JSON object a line on stderr per event.")
+@click.option("--progress/--no-progress", default=None,
+              help="Progress bar (default: when stderr is a terminal).")
+@fetch_options
+@extractor_option
+def crawl_command(sites: tuple[str, ...], output: Path, state_path: Path | None, max_attempts: int,
+                  limit: int | None, near_duplicates: bool, log_json: bool, progress: bool | None,
+                  settings: FetchSettings, cache_dir: Path, extractor: Extractor) -> None:
+    """Discover the sites' articles (feeds, sitemaps, start pages), fetch the new ones and
+    write their records. Safe to run from cron, and to kill: the next run resumes.
+
+    Ends with one line: discovered, new, written, skipped, failed.
+
+    Exit codes: 0 ok (also when nothing was new); 1 some URLs or feeds failed (the rest is
+    written; failed URLs are retried on later runs, up to --max-attempts); 2 usage or
+    configuration error, or the output folder or state cannot be written; 3 another crawl
+    holds the lock on the state or the output folder (nothing was done); 130 interrupted
+    (Ctrl-C; the next run resumes).
+    """
+    # The state lives beside the HTTP cache, even when --no-cache leaves that unused.
+    options = CrawlOptions(out_dir=output, sites=sites,
+                           state_path=state_path or default_state_path(cache_dir),
+                           max_attempts=max_attempts, near_duplicates=near_duplicates,
+                           limit=limit, fetch=settings)
+    show_bar = sys.stderr.isatty() if progress is None else progress
+    reporter = _Reporter(log_json=log_json, bar=show_bar and not log_json)
+    handler = _LogToReporter(reporter)
+    logging.getLogger().addHandler(handler)  # libraries' warnings: one line, or a JSON event
+    summary = CrawlSummary()
+    try:
+        try:
+            summary = run_crawl(options, extractor=extractor, on_event=reporter)
+        finally:
+            reporter.close()
+        if log_json:
+            click.echo(json.dumps({"event": "summary", **vars(summary)}), err=True)
+        click.echo(summary.line())
+    except LockedError as err:
+        fail(f"{err}; exiting", EXIT_LOCKED)
+    except ScraperError as err:
+        fail(str(err))
+    except KeyboardInterrupt:
+        fail("interrupted; the next run resumes", EXIT_INTERRUPTED)
+    finally:
+        logging.getLogger().removeHandler(handler)
+    sys.exit(EXIT_FAILED if summary.failed else EXIT_OK)
+
+
+class _Reporter:
+    """Turns crawl events into a progress bar, JSON log lines or one-line warnings."""
+
+    def __init__(self, *, log_json: bool, bar: bool) -> None:
+        self.log_json, self.want_bar = log_json, bar
+        self.bar: Any = None
+
+    def __call__(self, kind: str, **fields: Any) -> None:
+        if self.log_json:
+            click.echo(json.dumps({"time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                                   "event": kind, **fields}, ensure_ascii=False), err=True)
+        elif kind == "error" or (kind == "url" and fields.get("status") == "failed"):
+            self._echo(f"scrape: failed: {fields.get('url')}: {fields.get('error')}")
+        elif kind == "log":
+            self._echo(f"scrape: {fields['level'].lower()}: {fields['logger']}: {fields['message']}")
+        if kind == "todo" and self.want_bar and fields["total"]:
+            self.bar = click.progressbar(length=fields["total"], label="crawl", file=sys.stderr)
+            self.bar.__enter__()
+        elif kind == "url" and self.bar is not None:
+            self.bar.update(1)
+
+    def _echo(self, line: str) -> None:
+        if self.bar is not None:
+            click.echo("", err=True)
+        click.echo(line, err=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+class _LogToReporter(logging.Handler):
+    """Warnings that libraries (hishel, httpx, ...) log become `log` events: one line on
+    stderr, or a JSON object with --log-json; never a traceback."""
+
+    def __init__(self, reporter: _Reporter) -> None:
+        super().__init__(logging.WARNING)
+        self.reporter = reporter
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if record.exc_info and record.exc_info[1] is not None:
+            message += f" ({type(record.exc_info[1]).__name__}: {record.exc_info[1]})"
+        try:
+            self.reporter("log", level=record.levelname, logger=record.name,
+                          message=" ".join(message.split()))
+        except Exception:  # noqa: BLE001 - logging must never break the crawl
+            self.handleError(record)

@@ -1,0 +1,106 @@
+"""The settings objects: how pages are extracted, fetched and crawled.
+
+Every default lives here once; the command line reads its option defaults from these
+objects, and limits derived from others (the decompressed-body cap, the per-attempt
+deadline) are computed here, so library and CLI agree.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import StateError
+
+STATE_FILE = "crawl-state.sqlite"
+# The decompressed body may be this many times the largest body accepted as sent.
+DECODED_FACTOR = 4
+# An attempt (headers to last byte) may take this many read timeouts, and at least this long.
+ATTEMPT_TIMEOUTS = 3
+MIN_ATTEMPT_SECONDS = 60.0
+
+
+def _version() -> str:
+    try:
+        return importlib.metadata.version("scraper")
+    except importlib.metadata.PackageNotFoundError:
+        return "0"
+
+
+DEFAULT_USER_AGENT = f"scraper/{_version()} (news article crawler; robots.txt obeyed)"
+
+
+@dataclass(frozen=True)
+class ExtractOptions:
+    """Limits on the pages an Extractor accepts (larger ones are refused unread, so time
+    and memory stay bounded: HTML parsing is quadratic in nesting depth). The largest
+    pages of the shared corpora have 1.6 MB and 20,000 tags."""
+
+    max_page_bytes: int = 8_000_000
+    max_tags: int = 60_000
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    """How pages are fetched; every limit is per URL. No HTTP cache unless `cache_dir`."""
+
+    user_agent: str = DEFAULT_USER_AGENT
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    total_timeout: float | None = None    # one attempt, headers to last byte; None: derived
+    max_attempts: int = 4
+    backoff_base: float = 1.0             # first backoff ~ this, doubling, with full jitter
+    backoff_max: float = 30.0
+    retry_after_cap: float = 120.0        # longer Retry-After: give up for this run
+    max_redirects: int = 5
+    max_bytes: int = 5 * 1024 * 1024      # body as sent (compressed)
+    max_decoded_bytes: int | None = None  # body decompressed; None: DECODED_FACTOR x max_bytes
+    delay: float = 1.0                    # default seconds between requests to one host
+    max_crawl_delay: float = 60.0         # a robots.txt Crawl-delay above this is capped
+    concurrency: int = 8                  # requests in flight over all hosts
+    respect_robots: bool = True
+    cache_dir: Path | None = None         # the HTTP cache folder; None: no cache
+    offline: bool = False
+
+    @property
+    def attempt_deadline(self) -> float:
+        """Seconds one attempt may take: `total_timeout`, else derived from the read timeout."""
+        if self.total_timeout is not None:
+            return self.total_timeout
+        return max(MIN_ATTEMPT_SECONDS, ATTEMPT_TIMEOUTS * self.read_timeout)
+
+    @property
+    def decoded_limit(self) -> int:
+        """The cap on a decompressed body: `max_decoded_bytes`, else derived from max_bytes."""
+        if self.max_decoded_bytes is not None:
+            return self.max_decoded_bytes
+        return DECODED_FACTOR * self.max_bytes
+
+
+@dataclass(frozen=True)
+class CrawlOptions:
+    """One crawl run: which sites, where records and state go, how to fetch."""
+
+    out_dir: Path
+    sites: tuple[str, ...] = ()          # rule names; empty: every site with a [crawl] table
+    state_path: Path | None = None       # default: <fetch.cache_dir>/crawl-state.sqlite
+    max_attempts: int = 3                # runs in which a URL may fail before it is given up
+    window: int = 1000                   # URLs fetched ahead of the (ordered) commit point
+    near_duplicates: bool = False        # also skip texts near (simhash) a written record
+    limit: int | None = None             # fetch at most this many article URLs this run
+    fetch: FetchSettings = field(default_factory=FetchSettings)
+
+    def resolved_state_path(self) -> Path:
+        """Where the state database lives; StateError when neither it nor a cache folder
+        is given."""
+        if self.state_path is not None:
+            return Path(self.state_path)
+        if self.fetch.cache_dir is None:
+            raise StateError("no crawl state file: give state_path (or a cache folder)")
+        return default_state_path(self.fetch.cache_dir)
+
+
+def default_state_path(cache_dir: str | Path) -> Path:
+    """The crawl state's place in a cache folder."""
+    return Path(cache_dir) / STATE_FILE

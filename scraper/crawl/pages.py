@@ -1,0 +1,98 @@
+"""One URL fetched and extracted: the typed outcome that `scrape fetch` and `scrape crawl`
+share, so one bad page is one outcome and never ends the run."""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from ..config import FetchSettings
+from ..errors import FetchError, InputError, NoArticleError, RobotsBlocked, ScraperError
+from ..extractor import Extractor, default_extractor
+from ..net.fetcher import Fetcher
+from ..record import Record
+from ..rules.model import Rules, SiteRule
+
+
+class PageStatus(enum.Enum):
+    """How fetching and extracting one URL ended."""
+
+    OK = "ok"            # a record
+    EMPTY = "empty"      # fetched, but no article (or unreadable content): final
+    BLOCKED = "blocked"  # robots.txt says no: final
+    FAILED = "failed"    # fetching (or extraction) failed: worth retrying on a later run
+
+
+@dataclass(frozen=True)
+class PageOutcome:
+    """The outcome for one URL: a record when OK, else the error that ended it."""
+
+    url: str
+    status: PageStatus
+    record: Record | None = None
+    error: ScraperError | None = None
+
+    @property
+    def reason(self) -> str:
+        """The error in a few words ("" when OK): a FetchError's reason, else its message."""
+        if self.error is None:
+            return ""
+        return self.error.reason if isinstance(self.error, FetchError) else str(self.error)
+
+
+async def fetch_page(fetcher: Fetcher, extractor: Extractor, url: str) -> PageOutcome:
+    """Fetch a URL and extract its record; every failure becomes the outcome's error."""
+    try:
+        result = await fetcher.fetch(url)
+    except RobotsBlocked as err:
+        return PageOutcome(url, PageStatus.BLOCKED, error=err)
+    except FetchError as err:
+        return PageOutcome(url, PageStatus.FAILED, error=err)
+    try:
+        record = await asyncio.to_thread(extractor.extract_html, result.body,
+                                         url=result.final_url, charset=result.charset)
+    except (NoArticleError, InputError) as err:
+        return PageOutcome(url, PageStatus.EMPTY, error=err)
+    except ScraperError as err:
+        return PageOutcome(url, PageStatus.FAILED, error=err)
+    except Exception as err:  # an extractor bug must not end the run  # noqa: BLE001
+        error = ScraperError(f"extraction failed: {type(err).__name__}: {err}")
+        error.__cause__ = err
+        return PageOutcome(url, PageStatus.FAILED, error=error)
+    return PageOutcome(url, PageStatus.OK, record=record)
+
+
+def delay_lookup(rules: Rules, sites: tuple[SiteRule, ...]) -> Callable[[str], float | None]:
+    """A host's delay between requests: from the rule whose domains cover it, else from
+    the site whose crawl URLs are on that host; None when no rule sets one."""
+    by_host: dict[str, float] = {}
+    for site in sites:
+        if site.crawl.delay is not None:
+            for url in (*site.crawl.start_urls, *site.crawl.feeds, *site.crawl.sitemaps):
+                by_host.setdefault(urlsplit(url).netloc.lower(), site.crawl.delay)
+
+    def delay_for(url: str) -> float | None:
+        rule = rules.for_url(url)
+        if rule is not None and rule.crawl.delay is not None:
+            return rule.crawl.delay
+        return by_host.get(urlsplit(url).netloc.lower())
+
+    return delay_for
+
+
+async def _fetch_pages(urls: list[str], extractor: Extractor,
+                       settings: FetchSettings) -> list[PageOutcome]:
+    rules = extractor.rules
+    async with Fetcher(settings, delay_for=delay_lookup(rules, rules.sites)) as fetcher:
+        return list(await asyncio.gather(*(fetch_page(fetcher, extractor, u) for u in urls)))
+
+
+def fetch_pages(urls: list[str], *, extractor: Extractor | None = None,
+                settings: FetchSettings | None = None) -> list[PageOutcome]:
+    """Fetch and extract each URL, politely and concurrently: one outcome per URL, in the
+    order given. `extractor` defaults to the bundled rules' shared Extractor."""
+    return asyncio.run(_fetch_pages(urls, extractor or default_extractor(),
+                                    settings or FetchSettings()))

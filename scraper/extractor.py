@@ -1,0 +1,120 @@
+"""The Extractor: rules and options loaded once, turning pages and texts into records.
+
+    extractor = scraper.Extractor("rules/")          # or Extractor() for the bundled rules
+    record = extractor.extract_html(page_bytes, url=url)
+    record = extractor.clean_text(text, source="page.txt")
+    record = extractor.record_from_bytes(data)       # HTML or text, told by content
+
+An Extractor is immutable and holds no per-call state, so one instance can serve every
+thread of a program. The module-level `extract_html`, `clean_text` and
+`record_from_bytes` use one shared Extractor of the bundled rules, built on first use.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import threading
+from typing import Any
+
+from .clean.cleaner import clean_text as _clean_text
+from .clean.repeats import RepeatIndex
+from .config import ExtractOptions
+from .html.extract import extract_html as _extract_html
+from .record import Record
+from .rules.loader import load_rules
+from .rules.model import Rules
+from .text.decode import decode_bytes
+from .text.sniff import looks_like_html
+
+
+class Extractor:
+    """Extracts records from HTML pages and cleans scraped texts with one set of rules.
+
+    `rules` is a loaded `Rules`, a rules folder, or None for the bundled rules; RulesError
+    when a folder or file is invalid.
+    """
+
+    __slots__ = ("rules", "options")
+    rules: Rules
+    options: ExtractOptions
+
+    def __init__(self, rules: Rules | str | os.PathLike[str] | None = None, *,
+                 options: ExtractOptions | None = None) -> None:
+        loaded = rules if isinstance(rules, Rules) else load_rules(rules)
+        object.__setattr__(self, "rules", loaded)
+        object.__setattr__(self, "options", options or ExtractOptions())
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"Extractor is immutable (cannot set {name!r})")
+
+    def __repr__(self) -> str:
+        return f"Extractor(rules={str(self.rules.path)!r}, options={self.options!r})"
+
+    def extract_html(self, html: str | bytes, *, url: str | None = None,
+                     charset: str | None = None) -> Record:
+        """The article of an HTML page; `charset` is the HTTP header's, if known.
+
+        Raises InputError subclasses for unreadable input (empty, binary, undecodable, too
+        large) and NoArticleError when the page holds no article text.
+        """
+        return _extract_html(html, rules=self.rules, options=self.options, url=url,
+                             charset=charset)
+
+    def clean_text(self, text: str, *, source: str | None = None, url: str | None = None,
+                   repeats: RepeatIndex | None = None) -> Record:
+        """The article of a scraped text dump; `repeats` counts lines over other pages of
+        the same site. Raises NoArticleError when no article is found."""
+        return _clean_text(text, rules=self.rules, source=source, url=url, repeats=repeats)
+
+    def record_from_bytes(self, data: bytes, *, source: str | None = None,
+                          url: str | None = None, charset: str | None = None,
+                          repeats: RepeatIndex | None = None) -> Record:
+        """A document's record: an HTML page (told by content, not by file name) is
+        extracted, anything else decoded and cleaned as text.
+
+        Raises InputError subclasses for empty, binary, undecodable or oversized input and
+        NoArticleError when no article is found.
+        """
+        if looks_like_html(data):
+            record = self.extract_html(data, url=url, charset=charset)
+            return dataclasses.replace(record, source=source) if source else record
+        return self.clean_text(decode_bytes(data, declared=charset), source=source, url=url,
+                               repeats=repeats)
+
+
+_DEFAULT: list[Extractor] = []
+_DEFAULT_LOCK = threading.Lock()
+
+
+def default_extractor() -> Extractor:
+    """The shared Extractor of the bundled rules, built once, on first use."""
+    if not _DEFAULT:
+        with _DEFAULT_LOCK:
+            if not _DEFAULT:
+                _DEFAULT.append(Extractor())
+    return _DEFAULT[0]
+
+
+def _extractor(rules: Rules | None) -> Extractor:
+    return default_extractor() if rules is None else Extractor(rules)
+
+
+def extract_html(html: str | bytes, *, url: str | None = None, charset: str | None = None,
+                 rules: Rules | None = None) -> Record:
+    """`Extractor.extract_html` with the given rules, or the shared default Extractor."""
+    return _extractor(rules).extract_html(html, url=url, charset=charset)
+
+
+def clean_text(text: str, *, source: str | None = None, url: str | None = None,
+               repeats: RepeatIndex | None = None, rules: Rules | None = None) -> Record:
+    """`Extractor.clean_text` with the given rules, or the shared default Extractor."""
+    return _extractor(rules).clean_text(text, source=source, url=url, repeats=repeats)
+
+
+def record_from_bytes(data: bytes, *, source: str | None = None, url: str | None = None,
+                      charset: str | None = None, repeats: RepeatIndex | None = None,
+                      rules: Rules | None = None) -> Record:
+    """`Extractor.record_from_bytes` with the given rules, or the shared default Extractor."""
+    return _extractor(rules).record_from_bytes(data, source=source, url=url, charset=charset,
+                                               repeats=repeats)

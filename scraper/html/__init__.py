@@ -1,0 +1,2 @@
+"""HTML pages: visible text, chrome pruning, metadata, the generic main-text path and the
+`extract_html` pipeline that ties them to the rules."""

@@ -1,0 +1,136 @@
+"""HTML page to Record: the stages of `extract_html` in order.
+
+1. decode the bytes (`text.decode`) and refuse pages over the size limits;
+2. parse once with selectolax and read the page's metadata (`metadata`);
+3. find the rule files that claim the page and remove what their `strip` selectors name
+   (`rules.apply`);
+4. take the body from the first rule whose `body` selector matches, else the generic
+   path (`generic`: pruning and trafilatura);
+5. drop boilerplate lines from what was extracted, with the text cleaner's line classes.
+"""
+
+from __future__ import annotations
+
+import re
+
+import htmldate
+from selectolax.lexbor import LexborHTMLParser
+
+from ..clean.classify import Kind, classify
+from ..config import ExtractOptions
+from ..errors import NoArticleError, PageTooLargeError
+from ..net.urls import site_of
+from ..record import Record
+from ..rules import apply
+from ..rules.model import Rules, SiteRule
+from ..text.dates import find_date
+from ..text.decode import decode_bytes
+from ..text.lines import NOT_HEADLINE_END, is_prose
+from ..text.normalize import match_key
+from .generic import generic_lines
+from .metadata import PageMeta, page_metadata
+
+MAX_TITLE_CHARS = 200
+MAX_TITLE_WORDS = 20
+_ERROR_TITLE = re.compile(r"\b(?:40[0-9]|50[0-9]|(?:page )?not found|error|forbidden|access "
+                          r"denied|nicht gefunden|introuvable|no encontrad[ao])\b|"
+                          r"غير موجودة|لم يتم العثور|خطأ", re.I)
+# A short page titled as an error has fewer words than this.
+ERROR_PAGE_WORDS = 60
+_URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](0[1-9]|1[0-2])[/-](0[1-9]|[12]\d|3[01])(?:/|$|[-_])")
+_LONGEST_UI_LINE = 300  # longer lines are prose: never a UI string, a date or a byline
+
+
+def extract_html(html: str | bytes, *, rules: Rules, options: ExtractOptions,
+                 url: str | None = None, charset: str | None = None) -> Record:
+    """Extract the article of an HTML page; `charset` is the HTTP header's, if known.
+
+    Raises InputError subclasses for unreadable input (empty, binary, undecodable, too
+    large) and NoArticleError when the page holds no article text.
+    """
+    if len(html) > options.max_page_bytes:
+        raise PageTooLargeError(f"page too large ({len(html):,} bytes; the limit is "
+                                f"{options.max_page_bytes:,})")
+    text = decode_bytes(html, declared=charset, html=True) if isinstance(html, bytes) else html
+    tags = text.count("<")
+    if tags > options.max_tags:
+        raise PageTooLargeError(f"page has too many tags ({tags:,}; the limit is "
+                                f"{options.max_tags:,})")
+    tree = LexborHTMLParser(text)
+    meta = page_metadata(tree)
+    claimed = rules.for_html(tree, url)
+    found = apply.metadata(tree, claimed)
+    if found is not None:  # the rules' selectors win, but a machine-readable date first
+        meta = PageMeta(title=found.title, author=found.author,
+                        published=meta.published or found.published).fill(meta)
+    apply.strip(tree, claimed)
+    matched = apply.body(tree, claimed)
+    if matched is not None:
+        rule, matched_lines = matched
+        lines = list(matched_lines)
+        if found is not None and found.standfirst and found.standfirst not in lines:
+            lines.insert(0, found.standfirst)
+    else:
+        lines = generic_lines(tree, url)
+        rule = f"generic+{claimed[0].name}" if claimed else "generic"
+    lines = filter_lines(lines, rules, claimed)
+    title = meta.title
+    if title and lines and match_key(lines[0]) == match_key(title):
+        lines.pop(0)
+    reason = _no_article(title, lines)
+    if reason:
+        raise NoArticleError(reason)
+    if not title:  # a headline-like first line stands in for a missing headline
+        title = lines.pop(0) if _headline_like(lines[0]) and len(lines) > 1 else ""
+    return Record(title=title, paragraphs=tuple(lines), url=url, source=url,
+                  site=meta.site or site_of(url), author=meta.author,
+                  published=_published(meta.published, text, url), language=meta.language,
+                  rule=rule)
+
+
+def filter_lines(lines: list[str], rules: Rules, claimed: tuple[SiteRule, ...]) -> list[str]:
+    """The last pass over extracted lines, with the text cleaner's line classes: lines it
+    calls boilerplate (a low-risk lexicon string, a claiming rule's `drop_lines`) and
+    date or byline lines go anywhere; riskier lexicon matches only at the edges (the
+    leading and trailing runs of non-text lines)."""
+    kinds = [Kind.TEXT if len(line) > _LONGEST_UI_LINE and not any(r.drops(line) for r in claimed)
+             else classify(line, rules, claimed) for line in lines]
+    start, end = 0, len(lines)
+    while start < end and kinds[start] is not Kind.TEXT:
+        start += 1
+    while end > start and kinds[end - 1] is not Kind.TEXT:
+        end -= 1
+    return [line for i, (line, kind) in enumerate(zip(lines, kinds))
+            if start <= i < end and kind not in (Kind.BOILER, Kind.META)]
+
+
+def _published(declared: str | None, html: str, url: str | None) -> str | None:
+    """The publication date as YYYY-MM-DD, as the text cleaner gives it: the page's
+    declared date, else a date in its URL path, else htmldate's reading of the page."""
+    if declared:
+        return find_date(declared) or declared
+    in_url = _URL_DATE.search(url or "")
+    if in_url:
+        return "-".join(in_url.groups())
+    try:
+        found = htmldate.find_date(html, url=url, extensive_search=False, original_date=True)
+    except Exception:  # htmldate's own parser errors are not the page's fault
+        return None
+    return found or None
+
+
+def _no_article(title: str | None, lines: list[str]) -> str | None:
+    """Why the extracted lines are not an article (None when they are)."""
+    if not lines:
+        return "no article text found in the page"
+    if not any(is_prose(line) for line in lines):
+        return "no article text, only short lines (an index, home or error page?)"
+    if (title and _ERROR_TITLE.search(title)
+            and sum(len(line.split()) for line in lines) < ERROR_PAGE_WORDS):
+        return f"an error page ({title})"
+    return None
+
+
+def _headline_like(line: str) -> bool:
+    return (len(line) <= MAX_TITLE_CHARS and len(line.split()) <= MAX_TITLE_WORDS
+            and not line.endswith(NOT_HEADLINE_END))

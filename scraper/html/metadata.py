@@ -1,0 +1,227 @@
+"""A page's metadata (headline, author, date, site name, language) from its markup.
+
+Sources, first found wins per field: JSON-LD (`Article`-like objects), OpenGraph and
+`article:*` properties, `<meta>` names, microdata (`itemprop`), the page's single `<h1>`,
+and the `<title>` with the site name taken off.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, replace
+from typing import Any
+
+from selectolax.lexbor import LexborHTMLParser
+
+from ..text.bylines import byline_name
+from ..text.normalize import clean_line
+from .visible import visible_text
+
+_ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "reportagenewsarticle", "webpage",
+                  "analysisnewsarticle", "opinionnewsarticle", "liveblogposting", "report",
+                  "scholarlyarticle", "techarticle", "posting", "socialmediaposting"}
+_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•»«/]\s+")
+_MAX_JSON = 500_000
+_AUTHOR_ELEMENTS = ", ".join(
+    f"{tag}{attr}" for tag in ("a", "address", "div", "p", "span", "strong")
+    for attr in ("#author", ".author", '[class*="author-name"]', '[class*="authorName"]',
+                 '[class*="AuthorName"]', ".byline-name", '[data-testid="AuthorURL"]'))
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    """What a page says about itself; None where it says nothing."""
+
+    title: str | None = None
+    author: str | None = None
+    published: str | None = None
+    site: str | None = None
+    language: str | None = None
+
+    def fill(self, other: PageMeta) -> PageMeta:
+        """This metadata with its gaps filled from `other`."""
+        return replace(self, **{k: v for k, v in other.__dict__.items()
+                                if getattr(self, k) is None and v is not None})
+
+
+def page_metadata(tree: LexborHTMLParser) -> PageMeta:
+    """The metadata a parsed page declares (read before any pruning)."""
+    ld = _json_ld(tree)
+    meta = _meta_values(tree)
+    site = _first(meta.get("og:site_name"), _name(ld.get("publisher")),
+                  meta.get("application-name"), meta.get("twitter:site", "").lstrip("@") or None)
+    title = _first(_clean_title(ld.get("headline"), site), _clean_title(meta.get("og:title"), site),
+                   _clean_title(meta.get("twitter:title"), site), _itemprop(tree, "headline"),
+                   _single_h1(tree), _clean_title(visible_text(tree.css_first("title")), site))
+    author = _first(*(_not_site(value, site) for value in (
+        _name(ld.get("author")), _person(meta.get("author")), _person(meta.get("article:author")),
+        _person(meta.get("parsely-author")), _person(meta.get("dc.creator")),
+        _person(_itemprop(tree, "author")), _person(visible_text(tree.css_first('a[rel="author"]'))),
+        _byline_element(tree))))
+    published = _first(_string(ld.get("datePublished")), meta.get("article:published_time"),
+                        meta.get("og:published_time"), meta.get("datepublished"),
+                        meta.get("date"), meta.get("dc.date"), meta.get("parsely-pub-date"),
+                        _itemprop(tree, "datePublished"), _time(tree))
+    root = tree.css_first("html")
+    language = _first(root.attributes.get("lang") if root is not None else None,
+                      meta.get("content-language"), meta.get("og:locale"),
+                      _string(ld.get("inLanguage")))
+    if language:
+        language = language.replace("_", "-").split(",")[0].strip() or None
+    return PageMeta(title=title, author=author, published=published, site=site, language=language)
+
+
+def _first(*values: Any) -> str | None:
+    for value in values:
+        if isinstance(value, str):
+            value = clean_line(value)
+            if value:
+                return value
+    return None
+
+
+
+
+def _string(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    return value if isinstance(value, str) else None
+
+
+def _name(value: Any) -> str | None:
+    """A JSON-LD person or organisation (or a list of them) as a display name."""
+    if isinstance(value, list):
+        names = [n for n in (_name(v) for v in value[:5]) if n]
+        return ", ".join(names) if names else None
+    if isinstance(value, dict):
+        return _person(_string(value.get("name")))
+    return _person(value) if isinstance(value, str) else None
+
+
+def _person(value: str | None) -> str | None:
+    """A name, not a URL or a handle."""
+    if not value or value.startswith(("http://", "https://", "/")) or len(value) > 120:
+        return None
+    return value
+
+
+def _byline_element(tree: LexborHTMLParser) -> str | None:
+    """The name in an element marked as the author's (class or id author, author-name)."""
+    for node in tree.css(_AUTHOR_ELEMENTS)[:5]:
+        text = clean_line(visible_text(node) or "")
+        if not text or len(text) > 120:
+            continue
+        name = byline_name(text)
+        if name:
+            return name
+        if len(text.split()) <= 4 and not any(c.isdigit() for c in text):
+            return text
+    return None
+
+
+def _not_site(name: str | None, site: str | None) -> str | None:
+    """A byline, not the publication's own name or domain standing in for one."""
+    if not name:
+        return None
+    key = name.casefold().strip()
+    if site and key == site.casefold():
+        return None
+    if " " not in key and "." in key:  # example.com
+        return None
+    return name
+
+
+def _clean_title(title: str | None, site: str | None) -> str | None:
+    """The headline: a title without the site name appended or prepended."""
+    if not title:
+        return None
+    title = clean_line(title)
+    parts = _TITLE_SEPARATORS.split(title)
+    if len(parts) < 2:
+        return title or None
+    site_key = (site or "").casefold()
+    if site_key:
+        kept = [p for p in parts if p.casefold() != site_key and site_key not in p.casefold()]
+        if kept and len(kept) < len(parts):
+            return " - ".join(kept) if len(kept) > 1 else kept[0]
+    # No site name known: drop a short last part ("Headline | Site").
+    if len(parts[-1]) <= 30 and len(parts[0]) > len(parts[-1]):
+        return _TITLE_SEPARATORS.split(title, maxsplit=len(parts) - 2)[0] if len(parts) > 2 \
+            else parts[0]
+    return title
+
+
+def _meta_values(tree: LexborHTMLParser) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for node in tree.css("meta[content]"):
+        attrs = node.attributes
+        key = attrs.get("property") or attrs.get("name") or attrs.get("itemprop") \
+            or attrs.get("http-equiv")
+        content = attrs.get("content")
+        if key and content and content.strip():
+            values.setdefault(key.strip().casefold(), content.strip())
+    return values
+
+
+def _itemprop(tree: LexborHTMLParser, prop: str) -> str | None:
+    node = tree.css_first(f'[itemprop="{prop}"]')
+    if node is None:
+        return None
+    attrs = node.attributes
+    value = attrs.get("content") or attrs.get("datetime")
+    if value:
+        return value
+    name = node.css_first('[itemprop="name"]')
+    return visible_text(name if name is not None else node)
+
+
+def _single_h1(tree: LexborHTMLParser) -> str | None:
+    h1 = tree.css("h1")
+    return visible_text(h1[0]) if len(h1) == 1 else None
+
+
+def _time(tree: LexborHTMLParser) -> str | None:
+    for selector in ("article time[datetime]", "time[pubdate][datetime]", "time[datetime]"):
+        node = tree.css_first(selector)
+        if node is not None:
+            return node.attributes.get("datetime")
+    return None
+
+
+def _json_ld(tree: LexborHTMLParser) -> dict[str, Any]:
+    """The first article-like JSON-LD object of the page, or {}."""
+    fallback: dict[str, Any] = {}
+    for node in tree.css('script[type="application/ld+json"]'):
+        raw = node.text(deep=True) or ""
+        if len(raw) > _MAX_JSON:
+            continue
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            continue
+        for obj in _objects(data, 0):
+            kind = obj.get("@type")
+            kinds = {k.casefold() for k in (kind if isinstance(kind, list) else [kind])
+                     if isinstance(k, str)}
+            if kinds & _ARTICLE_TYPES and (obj.get("headline") or obj.get("datePublished")):
+                if kinds - {"webpage"}:
+                    return obj
+                fallback = fallback or obj
+    return fallback
+
+
+def _objects(data: Any, depth: int):
+    if depth > 4:
+        return
+    if isinstance(data, list):
+        for item in data[:50]:
+            yield from _objects(item, depth + 1)
+    elif isinstance(data, dict):
+        yield data
+        graph = data.get("@graph")
+        if graph is not None:
+            yield from _objects(graph, depth + 1)
+        main = data.get("mainEntity")
+        if isinstance(main, dict):
+            yield main

@@ -1,0 +1,173 @@
+"""The boilerplate lexicon: known UI strings, each with the risk of dropping a line on it alone.
+
+The lexicon lives in `rules/lexicon*.tsv` (columns: lang, string, line_regex, risk, component,
+source). `lexicon.tsv` is generated from the shared lexicon with
+`python -m scraper.rules.lexicon SRC_DIR rules/lexicon.tsv`; hand-kept rows go in other
+`lexicon*.tsv` files beside it.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import sys
+from dataclasses import dataclass
+from enum import IntEnum
+from pathlib import Path
+
+from ..errors import RulesError
+from ..text.lines import WORD
+from ..text.normalize import match_key
+
+COLUMNS = ("lang", "string", "line_regex", "risk", "component", "source")
+# A line made of several UI strings ("Your email address will not be published. Required
+# fields are marked *") is split after sentence punctuation and each piece looked up.
+_PIECES = re.compile(r"(?<=[.!?؟|·•»])\s+")
+_TRAILING = ":：.…»«›‹*|-–— "
+# A placeholder stands for a count, a name or a date: a line may exceed the fixed words of
+# its string by this many words at most, or "%1$s at %2$s" would match any sentence.
+PLACEHOLDER_WORDS = 4
+
+
+class Risk(IntEnum):
+    """How safe a lexicon match is as the only reason to drop a line (lower is safer)."""
+
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One lexicon row."""
+
+    lang: str
+    string: str
+    risk: Risk
+    component: str
+    source: str
+
+
+class Lexicon:
+    """Whole-line lookup of boilerplate strings; immutable once built."""
+
+    def __init__(self, entries: list[tuple[Entry, str]]) -> None:
+        """Build from (entry, anchored line regex) pairs."""
+        self._exact: dict[str, Entry] = {}
+        patterns: list[tuple[re.Pattern[str], Entry, int]] = []
+        for entry, regex in entries:
+            if "%" in entry.string and regex:
+                fixed = len(WORD.findall(re.sub(r"%(\d\$)?[sd]", " ", entry.string)))
+                patterns.append((re.compile(regex, re.I), entry, fixed + PLACEHOLDER_WORDS))
+            else:
+                for key in _keys(entry.string):
+                    old = self._exact.get(key)
+                    if old is None or entry.risk < old.risk:
+                        self._exact[key] = entry
+        self._patterns = patterns
+        # One alternation of every pattern: most lines match none, and one search says so.
+        self._any = re.compile("|".join(f"(?:{p.pattern})" for p, _, _ in patterns) or "(?!)", re.I)
+        self._max_words = max((m for _, _, m in patterns), default=0)
+        # No line much longer than the longest string can be one (two, joined, at most).
+        self._max_chars = 2 * max((len(k) for k in self._exact), default=0) + 16
+        self.size = len(entries)
+
+    @classmethod
+    def load(cls, paths: list[Path]) -> Lexicon:
+        """Read lexicon TSV files; a malformed row is a RulesError naming file and line."""
+        entries: list[tuple[Entry, str]] = []
+        for path in paths:
+            try:
+                with path.open(encoding="utf-8", newline="") as fh:
+                    rows = list(csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+            except (OSError, UnicodeDecodeError) as err:
+                raise RulesError(f"{path}: cannot read lexicon: {err}") from err
+            if not rows or tuple(rows[0]) != COLUMNS:
+                raise RulesError(f"{path}: lexicon header must be {'/'.join(COLUMNS)}")
+            for number, row in enumerate(rows[1:], start=2):
+                if not row:
+                    continue
+                if len(row) != len(COLUMNS):
+                    raise RulesError(f"{path}:{number}: expected {len(COLUMNS)} columns, got {len(row)}")
+                lang, string, regex, risk, component, source = row
+                try:
+                    level = Risk[risk.upper()]
+                except KeyError:
+                    raise RulesError(f"{path}:{number}: risk must be low, medium or high, not {risk!r}") from None
+                if regex:
+                    try:
+                        re.compile(regex)
+                    except re.error as err:
+                        raise RulesError(f"{path}:{number}: line_regex: {err}") from err
+                entries.append((Entry(lang, string, level, component, source), regex))
+        return cls(entries)
+
+    def lookup(self, line: str) -> Entry | None:
+        """The lexicon entry the whole line is, or None.
+
+        A line made of several UI strings matches when every piece does; its risk is
+        the highest of the pieces'.
+        """
+        if len(line) > self._max_chars:
+            return None
+        found = self._lookup_one(line)
+        if found is not None:
+            return found
+        pieces = _PIECES.split(line.strip())
+        if len(pieces) < 2:
+            return None
+        worst: Entry | None = None
+        for piece in pieces:
+            entry = self._lookup_one(piece)
+            if entry is None:
+                return None
+            if worst is None or entry.risk > worst.risk:
+                worst = entry
+        return worst
+
+    def _lookup_one(self, line: str) -> Entry | None:
+        key = match_key(line)
+        if not key:
+            return None
+        for candidate in (key, key.strip(_TRAILING)):
+            entry = self._exact.get(candidate)
+            if entry is not None:
+                return entry
+        length = len(WORD.findall(key))
+        if length > self._max_words or not self._any.match(key):
+            return None
+        best: Entry | None = None
+        for pattern, entry, max_words in self._patterns:
+            if length <= max_words and pattern.match(key) and (best is None or entry.risk < best.risk):
+                best = entry
+        return best
+
+
+def _keys(string: str) -> set[str]:
+    key = match_key(string)
+    return {key, key.strip(_TRAILING)} - {""}
+
+
+def build(src: Path, dst: Path) -> int:
+    """Write `dst` (lexicon.tsv) from the shared lexicon's detailed TSV; returns the row count."""
+    with (src / "boilerplate_strings_detailed.tsv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+    seen: set[tuple[str, str]] = set()
+    out = ["\t".join(COLUMNS)]
+    for row in rows:
+        key = (row["lang"], row["string"])
+        if key in seen or not row["string"].strip():
+            continue
+        seen.add(key)
+        source = f"{row['repo']}:{row['path']}@{row['commit'][:12]}"
+        regex = row["line_regex"] if row["has_placeholder"] == "1" else ""
+        fields = (row["lang"], row["string"], regex, row["risk"], row["component"], source)
+        out.append("\t".join(f.replace("\t", " ") for f in fields))
+    dst.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return len(out) - 1
+
+
+if __name__ == "__main__":  # python -m scraper.rules.lexicon SRC_DIR DST_TSV
+    if len(sys.argv) != 3:
+        sys.exit("usage: python -m scraper.rules.lexicon SHARED_LEXICON_DIR rules/lexicon.tsv")
+    print(f"{build(Path(sys.argv[1]), Path(sys.argv[2]))} rows written to {sys.argv[2]}")

@@ -1,0 +1,70 @@
+"""Recognising date lines in scraped text and reading them as ISO dates."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from .lines import WORD
+
+_MONTH_NAMES = (
+    "january jan janvier janv janeiro enero januar gennaio ocak يناير كانون_الثاني ژانویه",
+    "february feb février févr fevereiro febrero februar febbraio şubat فبراير شباط فوریه",
+    "march mar mars março marzo märz marz mart مارس آذار",
+    "april apr avril abril aprile nisan أبريل ابريل إبريل نيسان آوریل",
+    "may mai maio mayo maggio mayıs مايو أيار ماي مه",
+    "june jun juin junho junio juni giugno haziran يونيو يونيه حزيران ژوئن",
+    "july jul juillet julho julio juli luglio temmuz يوليو يوليه تموز ژوئیه",
+    "august aug août agosto ağustos أغسطس اغسطس آب اوت",
+    "september sep sept septembre setembro septiembre settembre eylül سبتمبر أيلول سپتامبر",
+    "october oct octobre outubro octubre oktober ottobre ekim أكتوبر اكتوبر تشرين_الأول اکتبر",
+    "november nov novembre novembro noviembre kasım نوفمبر تشرين_الثاني نوامبر",
+    "december dec décembre déc dezembro diciembre dezember dicembre aralık ديسمبر كانون_الأول دسامبر",
+)
+# Month names by language, to month number. Arabic has two systems: the Egyptian/Gulf
+# transliterations and the Levantine (Syriac) names (underscore stands for a space).
+MONTHS: dict[str, int] = {
+    name.replace("_", " "): number
+    for number, names in enumerate(_MONTH_NAMES, start=1)
+    for name in names.split()
+}
+
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+_MONTH_ALT = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
+_ISO = re.compile(r"(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
+_DMY = re.compile(r"(?<!\d)(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?!\d)")
+_NAMED_DMY = re.compile(rf"(?<!\w)(\d{{1,2}})\.?\s+({_MONTH_ALT})\.?,?\s+(\d{{4}})(?!\d)", re.I)
+_NAMED_MDY = re.compile(rf"(?<!\w)({_MONTH_ALT})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?!\d)", re.I)
+_TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?", re.I)
+
+
+def find_date(line: str) -> str | None:
+    """The first calendar date written in the line, as YYYY-MM-DD, or None."""
+    text = line.translate(_DIGITS)
+    for pattern, order in ((_ISO, "ymd"), (_NAMED_DMY, "dmy"), (_NAMED_MDY, "mdy"), (_DMY, "dmy"),
+                           (_DMY, "mdy")):  # 2/26/2015: day-first fails, month-first fits
+        match = pattern.search(text)
+        if not match:
+            continue
+        parts = dict(zip(order, match.groups()))
+        month = parts["m"]
+        number = int(month) if month.isdigit() else MONTHS.get(month.lower().rstrip("."))
+        try:
+            return date(int(parts["y"]), number or 0, int(parts["d"])).isoformat()
+        except (ValueError, TypeError):
+            continue
+    return None
+
+
+def is_date_line(line: str) -> bool:
+    """True for a short line that is mostly a date or timestamp (a dateline widget)."""
+    if len(line) > 80:
+        return False
+    text = line.translate(_DIGITS)
+    if find_date(text) is None:
+        return False
+    rest = _TIME.sub(" ", text)
+    for pattern in (_ISO, _NAMED_DMY, _NAMED_MDY, _DMY):
+        rest = pattern.sub(" ", rest)
+    # What is left besides the date: a weekday, "Published", "updated" and the like.
+    return len(WORD.findall(rest)) <= 4
