@@ -16,7 +16,9 @@ from .crawl.pages import PageOutcome, PageStatus, fetch_pages
 from .crawl.run import CrawlSummary, run_crawl
 from .errors import (
     BinaryInputError,
+    CacheError,
     DecodeError,
+    DecodeWarning,
     EmptyInputError,
     FetchError,
     InputError,
@@ -28,6 +30,7 @@ from .errors import (
     RobotsBlocked,
     RulesError,
     ScraperError,
+    ScraperWarning,
     StateError,
 )
 from .extractor import (
@@ -44,9 +47,11 @@ from .store import RecordWriter, WriteResult
 
 __all__ = [
     "BinaryInputError",
+    "CacheError",
     "CrawlOptions",
     "CrawlSummary",
     "DecodeError",
+    "DecodeWarning",
     "EmptyInputError",
     "ExtractOptions",
     "Extractor",
@@ -68,6 +73,7 @@ __all__ = [
     "Rules",
     "RulesError",
     "ScraperError",
+    "ScraperWarning",
     "SiteRule",
     "StateError",
     "WriteResult",

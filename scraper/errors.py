@@ -11,9 +11,15 @@ ScraperError                  str(err) is one line fit to show a user as is
 │   └── ModelError            a model file is missing or invalid (names the file)
 ├── OutputError               a record or the records index cannot be written (names the path)
 ├── StateError                the crawl state cannot be opened, read or written (names the file)
+├── CacheError                the HTTP cache folder cannot be created or written (names it)
 ├── LockedError               another crawl holds the state's or the output folder's lock
 └── FetchError                a URL could not be fetched (`url`, `reason`, `status`)
     └── RobotsBlocked         robots.txt forbids the URL
+
+Warnings (not raised: issued with `warnings.warn`, so a caller may filter or record them):
+
+ScraperWarning
+└── DecodeWarning             some undecodable bytes were replaced with U+FFFD (says how many)
 
 Operating-system and SQLite errors never escape the library's entry points bare: they are
 wrapped in the error of the stage they concern, with the path in the message.
@@ -69,6 +75,10 @@ class StateError(ScraperError):
     """The crawl state database could not be opened, read or written."""
 
 
+class CacheError(ScraperError):
+    """The HTTP cache folder cannot be created or written."""
+
+
 class LockedError(ScraperError):
     """Another crawl holds the lock on the state or on the output folder."""
 
@@ -85,3 +95,17 @@ class FetchError(ScraperError):
 
 class RobotsBlocked(FetchError):
     """robots.txt disallows the URL for our user agent (final: not retried)."""
+
+
+class ScraperWarning(UserWarning):
+    """Base class of the warnings the toolkit issues (input it could read, but not all of)."""
+
+
+class DecodeWarning(ScraperWarning):
+    """Some bytes of the input could not be decoded and were replaced with U+FFFD."""
+
+
+def os_reason(err: OSError) -> str:
+    """An operating-system error in a few words ("Permission denied"), without the errno
+    and path that `str(err)` adds (messages name the path themselves)."""
+    return err.strerror or str(err) or type(err).__name__

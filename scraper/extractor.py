@@ -20,6 +20,7 @@ from typing import Any
 from .clean.cleaner import clean_text as _clean_text
 from .clean.repeats import RepeatIndex
 from .config import ExtractOptions
+from .errors import EmptyInputError
 from .html.extract import extract_html as _extract_html
 from .record import Record
 from .rules.loader import load_rules
@@ -61,10 +62,18 @@ class Extractor:
         return _extract_html(html, rules=self.rules, options=self.options, url=url,
                              charset=charset)
 
-    def clean_text(self, text: str, *, source: str | None = None, url: str | None = None,
+    def clean_text(self, text: str | bytes, *, source: str | None = None, url: str | None = None,
                    repeats: RepeatIndex | None = None) -> Record:
-        """The article of a scraped text dump; `repeats` counts lines over other pages of
-        the same site. Raises NoArticleError when no article is found."""
+        """The article of a scraped text dump (bytes are decoded first); `repeats` counts
+        lines over other pages of the same site.
+
+        Raises EmptyInputError for an empty or blank text (InputError subclasses for bytes
+        that are not text) and NoArticleError when no article is found.
+        """
+        if isinstance(text, bytes):
+            text = decode_bytes(text, name=source or url)
+        elif not text.strip():
+            raise EmptyInputError("empty input")
         return _clean_text(text, rules=self.rules, source=source, url=url, repeats=repeats)
 
     def record_from_bytes(self, data: bytes, *, source: str | None = None,
@@ -79,8 +88,8 @@ class Extractor:
         if looks_like_html(data):
             record = self.extract_html(data, url=url, charset=charset)
             return dataclasses.replace(record, source=source) if source else record
-        return self.clean_text(decode_bytes(data, declared=charset), source=source, url=url,
-                               repeats=repeats)
+        text = decode_bytes(data, declared=charset, name=source or url)
+        return self.clean_text(text, source=source, url=url, repeats=repeats)
 
 
 _DEFAULT: list[Extractor] = []
@@ -106,7 +115,7 @@ def extract_html(html: str | bytes, *, url: str | None = None, charset: str | No
     return _extractor(rules).extract_html(html, url=url, charset=charset)
 
 
-def clean_text(text: str, *, source: str | None = None, url: str | None = None,
+def clean_text(text: str | bytes, *, source: str | None = None, url: str | None = None,
                repeats: RepeatIndex | None = None, rules: Rules | None = None) -> Record:
     """`Extractor.clean_text` with the given rules, or the shared default Extractor."""
     return _extractor(rules).clean_text(text, source=source, url=url, repeats=repeats)

@@ -11,16 +11,17 @@ import hashlib
 import json
 import os
 import re
-import tempfile
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import OutputError
+from .errors import OutputError, os_reason
 from .net.urls import canonical_url
 from .record import Record
 
 _NAME = re.compile(r"^(\d{3,})_([0-9a-f]{16})\.txt$")
 INDEX = "records.jsonl"
+TEMP_PREFIX = ".tmp-"   # a write in progress; a crash may leave one, the next scan removes it
 
 
 def record_key(record: Record, source_bytes: bytes | None = None) -> str:
@@ -54,7 +55,14 @@ class RecordWriter:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as err:
-            raise OutputError(f"{self.folder}: cannot create folder: {err.strerror}") from err
+            raise OutputError(f"{self.folder}: cannot create folder: {os_reason(err)}") from err
+        try:  # a folder that cannot be written fails here, before any work is done
+            fd, probe = _temp_file(self.folder)
+            os.close(fd)
+            probe.unlink()
+        except OSError as err:
+            raise OutputError(f"{self.folder}: cannot write in this folder: "
+                              f"{os_reason(err)}") from err
         self._by_key: dict[str, str] = {}
         self._by_text: dict[str, str] = {}
         self._indexed: set[str] = set()
@@ -69,7 +77,7 @@ class RecordWriter:
                 if match:
                     self._by_key[match.group(2)] = name
                     self._next = max(self._next, int(match.group(1)) + 1)
-                elif name.startswith(".tmp-"):  # left by a crash before its rename
+                elif name.startswith(TEMP_PREFIX):  # left by a crash before its rename
                     (self.folder / name).unlink(missing_ok=True)
             index = self.folder / INDEX
             if not index.exists():
@@ -77,7 +85,7 @@ class RecordWriter:
             raw = index.read_bytes()
         except OSError as err:
             raise OutputError(f"{self.folder}: cannot read the records folder: "
-                              f"{err.strerror or err}") from err
+                              f"{os_reason(err)}") from err
         good = raw[: raw.rfind(b"\n") + 1]
         if good != raw:  # a crash cut the last line short: drop it, it is re-added on rewrite
             _atomic_write(index, good)
@@ -123,15 +131,18 @@ class RecordWriter:
                 fh.flush()
                 os.fsync(fh.fileno())
         except OSError as err:
-            raise OutputError(f"{self.folder / INDEX}: cannot write: {err.strerror}") from err
+            raise OutputError(f"{self.folder / INDEX}: cannot write: {os_reason(err)}") from err
         self._indexed.add(name)
         self._by_text[text_hash] = name
 
 
 def _atomic_write(path: Path, data: bytes, *, exclusive: bool = False) -> None:
-    """Write via a temp file in the same folder; `exclusive` never replaces an existing file."""
+    """Write via a temp file in the same folder; `exclusive` never replaces an existing file.
+
+    The file's mode follows the umask, like any file the user's programs create.
+    """
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+        fd, tmp = _temp_file(path.parent)
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
@@ -152,4 +163,15 @@ def _atomic_write(path: Path, data: bytes, *, exclusive: bool = False) -> None:
     except FileExistsError:
         raise
     except OSError as err:
-        raise OutputError(f"{path}: cannot write: {err.strerror}") from err
+        raise OutputError(f"{path}: cannot write: {os_reason(err)}") from err
+
+
+def _temp_file(folder: Path) -> tuple[int, Path]:
+    """A new, empty `.tmp-*` file in `folder`, created with mode 0666 less the umask
+    (tempfile.mkstemp would make it 0600)."""
+    while True:
+        path = folder / f"{TEMP_PREFIX}{secrets.token_hex(8)}"
+        try:
+            return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), path
+        except FileExistsError:
+            continue

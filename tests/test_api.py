@@ -18,7 +18,8 @@ PUBLIC = {
     # errors
     "ScraperError", "InputError", "EmptyInputError", "BinaryInputError", "DecodeError",
     "PageTooLargeError", "NoArticleError", "RulesError", "ModelError", "OutputError",
-    "StateError", "LockedError", "FetchError", "RobotsBlocked",
+    "StateError", "CacheError", "LockedError", "FetchError", "RobotsBlocked",
+    "ScraperWarning", "DecodeWarning",
     # extraction
     "Extractor", "ExtractOptions", "default_extractor", "extract_html", "clean_text",
     "record_from_bytes", "Record", "Rules", "SiteRule", "load_rules", "RepeatIndex",
@@ -53,10 +54,12 @@ def test_every_exception_class_of_the_package_is_in_the_closed_tree() -> None:
     assert public, "the tree exists"
     for cls in public:
         assert cls.__module__ == "scraper.errors", f"{cls.__qualname__} is defined outside errors.py"
-        assert issubclass(cls, scraper.ScraperError), cls
+        assert issubclass(cls, (scraper.ScraperError, scraper.ScraperWarning)), cls
         assert cls.__name__ in scraper.__all__, f"{cls.__name__} is not exported"
     assert public == {obj for obj in vars(errors).values()
                       if isinstance(obj, type) and issubclass(obj, Exception)}
+    assert not any(issubclass(cls, scraper.ScraperError) and issubclass(cls, Warning)
+                   for cls in public), "errors are raised, warnings issued: never both"
 
 
 def test_clean_text_from_a_library_caller(rules) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scraper import NoArticleError, Record, Rules, clean_text, load_rules
+from scraper import EmptyInputError, NoArticleError, Record, Rules, clean_text, load_rules
 from scraper.clean.repeats import RepeatIndex
 
 P1 = ("The city council voted on Tuesday to expand the bus network, adding three new routes "
@@ -189,3 +189,13 @@ def test_reading_time_and_byline_widgets(rules: Rules) -> None:
     record = clean_text(text, rules=rules)
     assert record.author == "Jane Doe"
     assert record.paragraphs == (P1, P2, P3)
+
+
+def test_clean_text_input_types(extractor) -> None:
+    with pytest.raises(EmptyInputError):
+        extractor.clean_text("")
+    with pytest.raises(EmptyInputError):
+        extractor.clean_text(" \n\u00a0\n")
+    text = "Headline of the story\n\n" + "A sentence of the article, long enough to be prose. " * 3
+    assert extractor.clean_text(text.encode("cp1256")).title == "Headline of the story"
+    assert extractor.clean_text(text.encode("utf-16")) == extractor.clean_text(text)

@@ -131,3 +131,16 @@ def test_invalid_rules_folder_is_exit_2_naming_file_and_key(tmp_path: Path) -> N
     assert "site.toml" in result.stderr and "extract.titel: unknown key" in result.stderr
     result = run("clean", str(SEED), env={"SCRAPE_RULES": str(tmp_path)})
     assert result.exit_code == 2 and "site.toml" in result.stderr
+
+
+def test_a_stray_byte_is_replaced_with_one_warning_line(tmp_path: Path) -> None:
+    data = SEED.read_bytes()
+    page = tmp_path / "stray.txt"
+    at = data.index(b"\n", len(data) // 2)  # inside the article, not in the headline
+    page.write_bytes(data[:at] + b"\xff" + data[at:])
+    result = run("clean", str(page))
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == [
+        f"scrape: warning: {page}: 1 undecodable byte sequence in utf-8 replaced with U+FFFD"]
+    assert "\ufffd" in result.stdout
+    assert result.stdout.splitlines()[0] == run("clean", str(SEED)).stdout.splitlines()[0]

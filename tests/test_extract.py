@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from scraper import ExtractOptions, extract_html, load_rules
+from scraper import ExtractOptions, Extractor, extract_html, load_rules
 from scraper.errors import (
     BinaryInputError,
     EmptyInputError,
@@ -283,3 +283,13 @@ def test_author_from_an_element_marked_as_the_byline(rules) -> None:
             '<span class="date">5 March 2024</span></div>' + "".join(f"<p>{p}</p>" for p in ENGLISH))
     record = extract_html(page(body, "<title>Bridge to close</title>"), rules=rules)
     assert record.author == "Jane Doe"
+
+
+def test_a_page_given_as_text_obeys_the_byte_limit(rules) -> None:
+    small = ExtractOptions(max_page_bytes=6_000)
+    arabic = page("<p>" + ARABIC_1 * 40 + "</p>")  # about 4,800 characters, 8,900 bytes
+    assert len(arabic) < small.max_page_bytes < len(arabic.encode())
+    with pytest.raises(PageTooLargeError, match="too large"):
+        Extractor(rules, options=small).extract_html(arabic)
+    with pytest.raises(EmptyInputError):
+        extract_html("  \n", rules=rules)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from scraper import FetchError, FetchSettings, RobotsBlocked
+from scraper import CacheError, FetchError, FetchSettings, RobotsBlocked
 from scraper.net.fetcher import Fetcher, parse_retry_after
 from tests.siteserver import Page, SiteServer, gzip_bomb
 
@@ -225,3 +225,19 @@ def test_per_host_delay_and_one_request_at_a_time(settings):
         assert all(t2 - t1 >= 0.29 for t1, t2 in zip(times, times[1:]))
     # the two hosts were crawled at the same time, not one after the other
     assert min(e.time for e in two.log) < max(e.time for e in one.log)
+
+
+def test_a_reset_that_never_stops_says_why(settings):
+    with SiteServer({"/a": lambda h, e, n: h.reset(e)}) as srv:
+        [err] = fetch(replace(settings, max_attempts=2), srv.url + "/a")
+    assert isinstance(err, FetchError)
+    assert "connection failed" in err.reason and not err.reason.rstrip(")").endswith(": ")
+
+
+def test_a_cache_folder_that_cannot_be_created_is_one_error_before_any_request(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with SiteServer({"/a": Page(HTML)}) as srv:
+        with pytest.raises(CacheError, match=str(blocker)):
+            fetch(FetchSettings(cache_dir=blocker / "cache"), srv.url + "/a")
+    assert srv.log == []

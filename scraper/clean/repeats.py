@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import warnings
 from collections import Counter
 from collections.abc import Iterable
 from math import ceil
 
-from ..errors import InputError
+from ..errors import DecodeWarning, InputError
 from ..text.decode import decode_bytes
 from ..text.lines import words
 from ..text.normalize import match_key
@@ -59,6 +60,8 @@ def document_lines(data: bytes) -> list[str]:
     if looks_like_html(data):
         return []
     try:
-        return decode_bytes(data).splitlines()
+        with warnings.catch_warnings():  # the document's own decoding reports them
+            warnings.simplefilter("ignore", DecodeWarning)
+            return decode_bytes(data).splitlines()
     except InputError:  # an unreadable page contributes nothing; its own error comes later
         return []

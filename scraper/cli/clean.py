@@ -22,6 +22,7 @@ from .common import (
     output_option,
     print_records,
     warn,
+    warnings_to,
 )
 from .inputs import Input, check_paths, iter_inputs
 
@@ -55,26 +56,27 @@ def clean(paths: tuple[str, ...], output: str, fmt: str, repeats: bool,
     indexes = _repeat_indexes(inputs) if repeats else {}
     printed: list[Record] = []
     failed = written = duplicates = 0
-    for item in inputs:
-        if isinstance(item, InputError):
-            warn(str(item))
-            failed += 1
-            continue
-        try:
-            record = extractor.record_from_bytes(item.data, source=item.name,
-                                                 repeats=indexes.get(item.group))
-            if writer is None:
-                printed.append(record)
+    with warnings_to(warn):
+        for item in inputs:
+            if isinstance(item, InputError):
+                warn(str(item))
+                failed += 1
                 continue
-            result = writer.write(record, source_bytes=item.data)
-        except ScraperError as err:
-            warn(f"{item.name}: {err}")
-            failed += 1
-            continue
-        if result.status == "written":
-            written += 1
-        else:
-            duplicates += 1
+            try:
+                record = extractor.record_from_bytes(item.data, source=item.name,
+                                                     repeats=indexes.get(item.group))
+                if writer is None:
+                    printed.append(record)
+                    continue
+                result = writer.write(record, source_bytes=item.data)
+            except ScraperError as err:
+                warn(f"{item.name}: {err}")
+                failed += 1
+                continue
+            if result.status == "written":
+                written += 1
+            else:
+                duplicates += 1
     if writer is None:
         print_records(printed, fmt)
     else:

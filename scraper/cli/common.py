@@ -4,17 +4,19 @@ FetchSettings, defaults read from FetchSettings itself) and the record output fo
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import sys
-from collections.abc import Callable, Sequence
+import warnings
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 import click
 
 from ..config import DECODED_FACTOR, FetchSettings
-from ..errors import ScraperError
+from ..errors import ScraperError, ScraperWarning
 from ..extractor import Extractor
 from ..record import Record
 
@@ -44,6 +46,19 @@ def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     """Say what went wrong in one line on stderr and exit with `code`."""
     warn(message)
     sys.exit(code)
+
+
+@contextlib.contextmanager
+def warnings_to(sink: Callable[[str], None]) -> Iterator[None]:
+    """Within the block, each warning the library issues (e.g. undecodable bytes replaced)
+    goes to `sink` as one line, never as Python's two-line warning print-out."""
+    def show(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
+        sink(f"warning: {message}")
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", ScraperWarning)
+        warnings.showwarning = show
+        yield
 
 
 def open_extractor(rules_dir: str | None) -> Extractor:

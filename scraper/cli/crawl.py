@@ -23,6 +23,7 @@ from .common import (
     extractor_option,
     fail,
     fetch_options,
+    warnings_to,
 )
 
 _DEFAULTS = CrawlOptions(out_dir=Path("."))
@@ -73,7 +74,9 @@ def crawl_command(sites: tuple[str, ...], output: Path, state_path: Path | None,
     summary = CrawlSummary()
     try:
         try:
-            summary = run_crawl(options, extractor=extractor, on_event=reporter)
+            with warnings_to(lambda line: reporter("log", level="WARNING", logger="scraper",
+                                                   message=line.removeprefix("warning: "))):
+                summary = run_crawl(options, extractor=extractor, on_event=reporter)
         finally:
             reporter.close()
         if log_json:

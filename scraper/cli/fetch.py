@@ -25,6 +25,7 @@ from .common import (
     output_option,
     print_records,
     warn,
+    warnings_to,
 )
 
 
@@ -49,7 +50,8 @@ def fetch_command(urls: tuple[str, ...], output: str, fmt: str, settings: FetchS
             wanted.append(url)
     try:
         writer = RecordWriter(output) if output != STDIO else None
-        outcomes = fetch_pages(wanted, extractor=extractor, settings=settings)
+        with warnings_to(warn):
+            outcomes = fetch_pages(wanted, extractor=extractor, settings=settings)
     except ScraperError as err:
         fail(str(err))
     except KeyboardInterrupt:

@@ -6,7 +6,7 @@ import fcntl
 import os
 from pathlib import Path
 
-from ..errors import LockedError, ScraperError, StateError
+from ..errors import LockedError, ScraperError, StateError, os_reason
 
 
 class CrawlLock:
@@ -30,7 +30,7 @@ class CrawlLock:
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as err:
             raise self._error(f"{self.path}: cannot create lock file: "
-                              f"{err.strerror or err}") from err
+                              f"{os_reason(err)}") from err
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from ..errors import StateError
+from ..errors import StateError, os_reason
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS urls (
@@ -93,7 +93,7 @@ class CrawlState:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
         except (OSError, sqlite3.Error) as err:
-            reason = err.strerror if isinstance(err, OSError) else err
+            reason = os_reason(err) if isinstance(err, OSError) else err
             raise StateError(f"{self.path}: cannot open crawl state: {reason}") from err
         try:
             self._db.execute("PRAGMA journal_mode=WAL")

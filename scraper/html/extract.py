@@ -18,7 +18,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from ..clean.classify import Kind, classify
 from ..config import ExtractOptions
-from ..errors import NoArticleError, PageTooLargeError
+from ..errors import EmptyInputError, NoArticleError, PageTooLargeError
 from ..net.urls import site_of
 from ..record import Record
 from ..rules import apply
@@ -48,10 +48,16 @@ def extract_html(html: str | bytes, *, rules: Rules, options: ExtractOptions,
     Raises InputError subclasses for unreadable input (empty, binary, undecodable, too
     large) and NoArticleError when the page holds no article text.
     """
-    if len(html) > options.max_page_bytes:
-        raise PageTooLargeError(f"page too large ({len(html):,} bytes; the limit is "
+    size = len(html) if isinstance(html, bytes) else _utf8_size(html)
+    if size > options.max_page_bytes:
+        raise PageTooLargeError(f"page too large ({size:,} bytes; the limit is "
                                 f"{options.max_page_bytes:,})")
-    text = decode_bytes(html, declared=charset, html=True) if isinstance(html, bytes) else html
+    if isinstance(html, bytes):
+        text = decode_bytes(html, declared=charset, html=True, name=url)
+    elif not html.strip():
+        raise EmptyInputError("empty input")
+    else:
+        text = html
     tags = text.count("<")
     if tags > options.max_tags:
         raise PageTooLargeError(f"page has too many tags ({tags:,}; the limit is "
@@ -102,6 +108,11 @@ def filter_lines(lines: list[str], rules: Rules, claimed: tuple[SiteRule, ...]) 
         end -= 1
     return [line for i, (line, kind) in enumerate(zip(lines, kinds))
             if start <= i < end and kind not in (Kind.BOILER, Kind.META)]
+
+
+def _utf8_size(text: str) -> int:
+    """The text's size in UTF-8 bytes, as if it had come as bytes."""
+    return len(text.encode("utf-8", "surrogatepass"))
 
 
 def _published(declared: str | None, html: str, url: str | None) -> str | None:

@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ModelError
+from ..errors import ModelError, os_reason
 
 FORMAT = "scraper-oblivious-trees"
 VERSION = 1
@@ -59,7 +59,7 @@ class Classifier:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except OSError as err:
-            raise ModelError(f"{path}: cannot read model: {err.strerror or err}") from err
+            raise ModelError(f"{path}: cannot read model: {os_reason(err)}") from err
         except (UnicodeDecodeError, ValueError) as err:
             raise ModelError(f"{path}: not a model file (invalid JSON: {err})") from err
         try:

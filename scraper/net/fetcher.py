@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import os
 import sqlite3
 import time
 from collections.abc import Callable
@@ -37,10 +38,27 @@ from tenacity import (
 from tenacity.wait import wait_random_exponential
 
 from ..config import FetchSettings
-from ..errors import FetchError, RobotsBlocked
+from ..errors import CacheError, FetchError, RobotsBlocked, os_reason
 from ..text.decode import charset_from_content_type
 from .content import ContentDecoder
 from .robots import RobotsPolicy, robots_token
+
+CACHE_FILE = "http-cache.sqlite"
+
+
+def _check_cache(folder: Path, offline: bool) -> None:
+    """CacheError, before any request, when the cache folder cannot be used: created and
+    written, or (offline, which only reads) at least read."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if offline:
+            os.listdir(folder)
+            return
+        probe = folder / f".probe-{os.getpid()}-{id(folder)}"
+        probe.touch()
+        probe.unlink()
+    except OSError as err:
+        raise CacheError(f"{folder}: cannot use as the HTTP cache: {os_reason(err)}") from err
 
 
 @dataclass(frozen=True)
@@ -134,7 +152,8 @@ class Fetcher:
             inner = httpx.AsyncHTTPTransport(limits=httpx.Limits(
                 max_connections=max(4, s.concurrency * 2), max_keepalive_connections=max(4, s.concurrency)))
         if s.cache_dir is not None:
-            storage = hishel.AsyncSqliteStorage(database_path=Path(s.cache_dir) / "http-cache.sqlite")
+            _check_cache(Path(s.cache_dir), s.offline)
+            storage = hishel.AsyncSqliteStorage(database_path=Path(s.cache_dir) / CACHE_FILE)
             options = hishel.CacheOptions(shared=False, allow_stale=s.offline)
             transport: httpx.AsyncBaseTransport = AsyncCacheTransport(inner, storage=storage, rfc=options)
         else:
@@ -322,6 +341,7 @@ class Fetcher:
         except httpx.TimeoutException as err:
             raise _Retryable(f"timeout ({type(err).__name__})") from None
         except httpx.TransportError as err:
-            raise _Retryable(f"connection failed ({type(err).__name__}: {err or 'no detail'})") from None
+            detail = str(err) or "the connection was closed or reset"
+            raise _Retryable(f"connection failed ({type(err).__name__}: {detail})") from None
         except httpx.HTTPError as err:
             raise FetchError(url, f"{type(err).__name__}: {err}") from None
