@@ -27,6 +27,7 @@ from ..text.dates import find_date
 from ..text.decode import decode_bytes
 from ..text.lines import NOT_HEADLINE_END, is_prose
 from ..text.normalize import match_key
+from .budget import defuse
 from .generic import generic_lines
 from .metadata import PageMeta, page_metadata
 
@@ -62,7 +63,7 @@ def extract_html(html: str | bytes, *, rules: Rules, options: ExtractOptions,
     if tags > options.max_tags:
         raise PageTooLargeError(f"page has too many tags ({tags:,}; the limit is "
                                 f"{options.max_tags:,})")
-    tree = LexborHTMLParser(text)
+    tree = LexborHTMLParser(defuse(text))
     meta = page_metadata(tree)
     claimed = rules.for_html(tree, url)
     found = apply.metadata(tree, claimed)

@@ -14,9 +14,12 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from .budget import DEFUSED_SELECT
+
 # Elements that never hold article text.
-DROP_TAGS = ("script:not([type='application/ld+json'])", "style", "template", "iframe", "object", "embed", "svg",
-             "canvas", "button", "select", "textarea", "input", "dialog")
+DROP_TAGS = ("script:not([type='application/ld+json'])", "style", "template", "iframe", "object",
+             "embed", "svg", "canvas", "button", "select", DEFUSED_SELECT, "textarea", "input",
+             "dialog")
 # Page chrome by element name (kept when inside the article element, see prune()).
 CHROME_TAGS = ("nav", "aside", "footer", "form")
 CHROME_SELECTORS = ("[hidden]", "[aria-hidden=true]", "[role=navigation]", "[role=banner]",
