@@ -163,9 +163,10 @@ class RecordWriter:
         self._index(name, record, text_hash)
         return WriteResult(name, "written")
 
-    def holds(self, name: str) -> bool:
-        """True when `name` is an indexed record of this folder."""
-        return name in self._current
+    def text_hash(self, name: str) -> str | None:
+        """The text hash the index gives record `name`; None when it is not an indexed record."""
+        current = self._current.get(name)
+        return current[0] if current else None
 
     def update(self, name: str, record: Record) -> WriteResult:
         """Replace record `name` with a new version of its article, under the same name.
