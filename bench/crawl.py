@@ -111,7 +111,8 @@ def serve(pages: int, hosts: int, latency: float, ready: Path) -> None:
                     counts[str(e.status)] = counts.get(str(e.status), 0) + 1
                     if e.path.startswith("/news/"):
                         articles[str(e.status)] = articles.get(str(e.status), 0) + 1
-                        conditional += "if-none-match" in e.headers or "if-modified-since" in e.headers
+                        conditional += any(h in e.headers
+                                           for h in ("if-none-match", "if-modified-since"))
                 srv.log.clear()
         print(json.dumps({"all": counts, "articles": articles, "conditional": conditional}),
               flush=True)
@@ -256,7 +257,8 @@ def main() -> None:
     print(f"refresh: {len(edited)} articles edited, {len(rewritten)} records rewritten, "
           f"{'exactly the edited ones' if rewritten == edited else 'NOT the edited ones'}; "
           f"{refresh_requests['conditional']} of {sum(refresh_requests['articles'].values())} "
-          f"article requests conditional; {refresh_time / again_time:.1f}x the unchanged rerun's time")
+          f"article requests conditional; "
+          f"{refresh_time / again_time:.1f}x the unchanged rerun's time")
     print(f"first run:  {crawl_out.strip()}")
     print(f"second run: {again_out.strip()}")
     print(f"refresh:    {refresh_out.strip()}")

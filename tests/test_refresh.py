@@ -139,7 +139,8 @@ def test_pages_taken_down_are_reported_kept_and_not_asked_every_run(site, tmp_pa
     assert result.stdout.strip() == ("discovered 4, new 0, written 0, skipped 0, failed 0, "
                                      "refreshed 4 (updated 0, unchanged 1, gone 3)")
     reports = sorted(result.stderr.splitlines())
-    assert len(reports) == 3 and all(r.startswith("scrape: gone: ") and "kept" in r for r in reports)
+    assert len(reports) == 3
+    assert all(r.startswith("scrape: gone: ") and "kept" in r for r in reports)
     assert "HTTP 404" in reports[0] and "HTTP 410" in reports[1] and "no article" in reports[2]
     assert snapshot(tmp_path / "out") == before                # every record kept, untouched
     opts = options(tmp_path, state_path=tmp_path / "c" / "crawl-state.sqlite")
@@ -162,8 +163,8 @@ def test_pages_taken_down_are_reported_kept_and_not_asked_every_run(site, tmp_pa
     srv.log.clear()
     back = runner.invoke(crawl_command, [*args, "--refresh", "7", "--log-json"])
     assert sorted(e.path for e in article_log(srv)) == PATHS
-    statuses = {e["url"].rsplit("/", 1)[1]: e["status"] for e in map(json.loads, back.stderr.splitlines())
-                if e["event"] == "url"}
+    events = [json.loads(line) for line in back.stderr.splitlines()]
+    statuses = {e["url"].rsplit("/", 1)[1]: e["status"] for e in events if e["event"] == "url"}
     assert statuses == {"1.html": "unchanged", "2.html": "gone", "3.html": "gone",
                         "4.html": "unchanged"}
     assert rows(opts)["1.html"].status == "done" and snapshot(tmp_path / "out") == before
@@ -177,17 +178,23 @@ def test_an_edit_that_duplicates_another_record_is_reported_not_written(site, tm
     state = rows(opts)
     routes["/a/3.html"] = Page(article(1))      # now the same story as /a/1.html
     events: list = []
-    summary = run_crawl(opts, extractor=extractor, on_event=lambda kind, **f: events.append((kind, f)))
+
+    def hear(kind: str, **fields) -> None:
+        events.append((kind, fields))
+
+    summary = run_crawl(opts, extractor=extractor, on_event=hear)
     assert (summary.updated, summary.unchanged) == (0, 4)
     refused = [f for kind, f in events if kind == "url" and f["status"] == "duplicate"]
     assert refused == [{"url": state["3.html"].url, "refresh": True, "status": "duplicate",
-                        "file": state["3.html"].record_file, "same_as": state["1.html"].record_file}]
+                        "file": state["3.html"].record_file,
+                        "same_as": state["1.html"].record_file}]
     assert snapshot(opts.out_dir) == before
     assert rows(opts)["3.html"].content_hash == state["3.html"].content_hash
     # still reported on the next run: the page is looked at again, not taken as known
     events.clear()
-    run_crawl(opts, extractor=extractor, on_event=lambda kind, **f: events.append((kind, f)))
-    assert [f["status"] for kind, f in events if kind == "url" and "3.html" in f["url"]] == ["duplicate"]
+    run_crawl(opts, extractor=extractor, on_event=hear)
+    third = [f["status"] for kind, f in events if kind == "url" and "3.html" in f["url"]]
+    assert third == ["duplicate"]
 
 
 def test_window_limit_and_the_rules_refresh(tmp_path):
@@ -212,10 +219,12 @@ def test_window_limit_and_the_rules_refresh(tmp_path):
                   "%/a/1.html")   # long before a's 3 days and the run's 7
         a.log.clear(), b.log.clear()
         run_crawl(opts, extractor=extractor)          # run: 0 days; rule a: 3 days
-        assert [e.path for e in article_log(a)] == ["/a/2.html", "/a/3.html"] and article_log(b) == []
+        assert [e.path for e in article_log(a)] == ["/a/2.html", "/a/3.html"]
+        assert article_log(b) == []
         a.log.clear()
         run_crawl(replace(opts, refresh_days=7), extractor=extractor)   # rule b: 0 wins
-        assert [e.path for e in article_log(a)] == ["/a/2.html", "/a/3.html"] and article_log(b) == []
+        assert [e.path for e in article_log(a)] == ["/a/2.html", "/a/3.html"]
+        assert article_log(b) == []
 
         # two new articles and an edit: with --limit 3, the new ones go first
         routes_a["/feed.xml"] = rss(a.url, PATHS)
@@ -254,8 +263,8 @@ def test_kill_windows_of_a_refresh_heal_on_rerun(site, tmp_path):
     (opts.out_dir / "records.jsonl").write_text("".join(old_lines[:3] + new_lines[3:]), "utf-8")
     for name in ("2.html", "4.html"):  # neither reached the state
         old = state[name]
-        set_state(opts, "UPDATE urls SET content_hash = ?, page_hash = ?, version = 1 WHERE url = ?",
-                  old.content_hash, old.page_hash, old.url)
+        set_state(opts, "UPDATE urls SET content_hash = ?, page_hash = ?, version = 1 "
+                  "WHERE url = ?", old.content_hash, old.page_hash, old.url)
     srv.log.clear()
     summary = run_crawl(opts, extractor=extractor)
     assert (summary.updated, summary.unchanged) == (2, 2)

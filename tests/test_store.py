@@ -65,8 +65,8 @@ def test_recovers_from_a_crash_mid_write(tmp_path: Path) -> None:
 
 
 def edited(n: int, url: str) -> Record:
-    return Record(title=f"Headline {n}, corrected", paragraphs=(f"Paragraph of story {n}.",
-                                                                "A paragraph added later."), url=url)
+    return Record(title=f"Headline {n}, corrected",
+                  paragraphs=(f"Paragraph of story {n}.", "A paragraph added later."), url=url)
 
 
 def test_update_keeps_the_name_and_rewrites_its_index_line(tmp_path: Path) -> None:

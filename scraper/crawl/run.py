@@ -144,7 +144,8 @@ class CrawlRun:
             self.summary.skipped += sum(1 for u in discovered if u not in busy)
             self.emit("todo", total=len(todo) + len(refresh), refresh=len(refresh))
             # (row, the page body whose extraction a refresh may skip)
-            jobs = [*((row, None) for row in todo), *((row, self._known_page(row)) for row in refresh)]
+            jobs = [*((row, None) for row in todo),
+                    *((row, self._known_page(row)) for row in refresh)]
             # Fetch ahead of the commit point by at most `window` URLs: bounded memory, and
             # the head of the line is always running.
             tasks: deque[asyncio.Task[PageOutcome]] = deque()
