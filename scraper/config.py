@@ -89,6 +89,9 @@ class CrawlOptions:
     window: int = 1000                   # URLs fetched ahead of the (ordered) commit point
     near_duplicates: bool = False        # also skip texts near (simhash) a written record
     limit: int | None = None             # fetch at most this many article URLs this run
+    refresh_days: float = 0.0            # revalidate articles first written this many days ago
+                                         # or less (0: never); a rule's crawl.refresh wins
+    gone_recheck_days: float = 1.0       # a refreshed page found gone is asked again this late
     fetch: FetchSettings = field(default_factory=FetchSettings)
 
     def resolved_state_path(self) -> Path:

@@ -3,6 +3,16 @@
 
 Every write is atomic (temp file, fsync, hard link into place): a crash never leaves a
 half record, and the same article (same key, or same text) is never written twice.
+
+A record can be updated to a new version of its article (`RecordWriter.update`), under
+the same file name; its index line then carries `version` (absent: 1) and `updated`.
+Crash safety: the new index entry is first written to a journal file
+(`.update-<name>`), then the record file is replaced (temp file, rename), and the index
+is rewritten whole (temp file, rename) at `flush()` or every INDEX_FLUSH_EVERY updates,
+after which the journals go. Opening a folder replays the journals whose record file
+holds their text (the index catches up) and drops the others (the old record stands), so
+a kill at any point leaves the old record or the new one, whole, and the next writer's
+index agrees with the files.
 """
 
 from __future__ import annotations
@@ -13,7 +23,9 @@ import os
 import re
 import secrets
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from .errors import OutputError, os_reason
 from .net.urls import canonical_url
@@ -22,6 +34,8 @@ from .record import Record
 _NAME = re.compile(r"^(\d{3,})_([0-9a-f]{16})\.txt$")
 INDEX = "records.jsonl"
 TEMP_PREFIX = ".tmp-"   # a write in progress; a crash may leave one, the next scan removes it
+JOURNAL = ".update-"    # + record name: its new index entry, while the update is in flight
+INDEX_FLUSH_EVERY = 100   # updates whose index lines wait before records.jsonl is rewritten
 
 
 def record_key(record: Record, source_bytes: bytes | None = None) -> str:
@@ -38,16 +52,20 @@ def record_key(record: Record, source_bytes: bytes | None = None) -> str:
 
 @dataclass(frozen=True)
 class WriteResult:
-    """What `RecordWriter.write` did: `written`, or `duplicate` of an existing file."""
+    """What `RecordWriter.write` did: `written`, or `duplicate` of an existing file; what
+    `RecordWriter.update` did: `updated` to `version`, `unchanged`, or `duplicate` (of the
+    file `name`, nothing written)."""
 
     name: str
     status: str
+    version: int = 1
 
 
 class RecordWriter:
     """Writes records into one folder; reads what the folder already holds on creation.
 
     Not safe for two writers on one folder at once (the crawler holds a lock for that).
+    After `update`, call `flush()` (a later writer on the folder catches up otherwise).
     """
 
     def __init__(self, folder: str | Path) -> None:
@@ -66,10 +84,13 @@ class RecordWriter:
         self._by_key: dict[str, str] = {}
         self._by_text: dict[str, str] = {}
         self._indexed: set[str] = set()
+        self._current: dict[str, tuple[str, int]] = {}   # indexed name -> (text hash, version)
+        self._pending: dict[str, dict[str, Any]] = {}    # name -> index entry not yet in INDEX
         self._next = 0
         self._scan()
 
     def _scan(self) -> None:
+        journals = []
         try:
             names = [path.name for path in self.folder.iterdir()]
             for name in names:
@@ -79,10 +100,10 @@ class RecordWriter:
                     self._next = max(self._next, int(match.group(1)) + 1)
                 elif name.startswith(TEMP_PREFIX):  # left by a crash before its rename
                     (self.folder / name).unlink(missing_ok=True)
+                elif name.startswith(JOURNAL):
+                    journals.append(name)
             index = self.folder / INDEX
-            if not index.exists():
-                return
-            raw = index.read_bytes()
+            raw = index.read_bytes() if index.exists() else b""
         except OSError as err:
             raise OutputError(f"{self.folder}: cannot read the records folder: "
                               f"{os_reason(err)}") from err
@@ -99,6 +120,27 @@ class RecordWriter:
             if name in files:
                 self._indexed.add(name)
                 self._by_text[text_hash] = name
+                self._current[name] = (text_hash, int(entry.get("version", 1)))
+        for journal in sorted(journals):
+            self._replay(journal, files)
+        self.flush()
+
+    def _replay(self, journal: str, files: set[str]) -> None:
+        """Finish an update a crash interrupted, if its record file was replaced; else
+        forget it (the old record stands)."""
+        path = self.folder / journal
+        try:
+            entry = json.loads(path.read_bytes())
+            name, text_hash = entry["file"], entry["text_sha256"]
+            replaced = name in files and _file_hash(self.folder / name) == text_hash
+        except OSError as err:
+            raise OutputError(f"{path}: cannot read: {os_reason(err)}") from err
+        except (ValueError, KeyError, TypeError):  # not ours: journals are written whole
+            replaced = False
+        if not replaced:
+            path.unlink(missing_ok=True)
+            return
+        self._supersede(name, entry)
 
     def write(self, record: Record, *, source_bytes: bytes | None = None) -> WriteResult:
         """Write the record unless the folder has it already (by key or by identical text)."""
@@ -121,10 +163,85 @@ class RecordWriter:
         self._index(name, record, text_hash)
         return WriteResult(name, "written")
 
+    def text_hash(self, name: str) -> str | None:
+        """The text hash the index gives record `name`; None when it is not an indexed record."""
+        current = self._current.get(name)
+        return current[0] if current else None
+
+    def update(self, name: str, record: Record) -> WriteResult:
+        """Replace record `name` with a new version of its article, under the same name.
+
+        `unchanged` (nothing written) when it holds this text already; `duplicate` (of
+        the record returned, nothing written) when another record has this text; else
+        `updated`, with its version. OutputError when `name` is not an indexed record.
+        """
+        if name not in self._current:
+            raise OutputError(f"{self.folder / name}: not a record of {self.folder / INDEX}")
+        text_hash = record.text_hash()
+        current_hash, version = self._current[name]
+        if text_hash == current_hash:
+            return WriteResult(name, "unchanged", version)
+        other = self._by_text.get(text_hash)
+        if other is not None and other != name:
+            return WriteResult(other, "duplicate", version)
+        entry = {**_entry(name, record, text_hash), "version": version + 1,
+                 "updated": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
+        _atomic_write(self.folder / (JOURNAL + name),
+                      json.dumps(entry, ensure_ascii=False).encode("utf-8"))
+        _atomic_write(self.folder / name, record.to_text().encode("utf-8"))
+        self._supersede(name, entry)
+        if len(self._pending) >= INDEX_FLUSH_EVERY:
+            self.flush()
+        return WriteResult(name, "updated", version + 1)
+
+    def _supersede(self, name: str, entry: dict[str, Any]) -> None:
+        """Take `entry` as the index line of `name` (written to INDEX at the next flush)."""
+        old = self._current.get(name)
+        if old is not None and self._by_text.get(old[0]) == name:
+            del self._by_text[old[0]]
+        self._by_text[entry["text_sha256"]] = name
+        self._current[name] = (entry["text_sha256"], int(entry.get("version", 1)))
+        self._indexed.add(name)
+        self._pending[name] = entry
+
+    def flush(self) -> None:
+        """Rewrite records.jsonl (temp file, rename) with the updated records' lines in
+        place of their old ones, then drop their journals; nothing when none is pending."""
+        if not self._pending:
+            return
+        index = self.folder / INDEX
+        try:
+            raw = index.read_bytes() if index.exists() else b""
+        except OSError as err:
+            raise OutputError(f"{index}: cannot read: {os_reason(err)}") from err
+
+        def line_of(entry: dict[str, Any]) -> bytes:
+            return json.dumps(entry, ensure_ascii=False).encode("utf-8") + b"\n"
+
+        out, placed = [], set()
+        for line in raw.splitlines(keepends=True):  # other records' lines stay byte for byte
+            try:
+                name = json.loads(line).get("file")
+            except ValueError:  # not UTF-8: not one of ours to replace
+                name = None
+            if name in placed:  # an older line of a file already placed
+                continue
+            if name in self._pending:
+                line = line_of(self._pending[name])
+                placed.add(name)
+            out.append(line)
+        out += [line_of(e) for n, e in self._pending.items() if n not in placed]
+        _atomic_write(index, b"".join(out))
+        try:
+            for name in self._pending:
+                (self.folder / (JOURNAL + name)).unlink(missing_ok=True)
+        except OSError as err:
+            raise OutputError(f"{self.folder}: cannot remove an update journal: "
+                              f"{os_reason(err)}") from err
+        self._pending.clear()
+
     def _index(self, name: str, record: Record, text_hash: str) -> None:
-        data = record.to_dict()
-        del data["text"], data["text_sha256"], data["paragraphs"]
-        line = json.dumps({"file": name, **data, "text_sha256": text_hash}, ensure_ascii=False)
+        line = json.dumps(_entry(name, record, text_hash), ensure_ascii=False)
         try:
             with (self.folder / INDEX).open("a", encoding="utf-8") as fh:
                 fh.write(line + "\n")
@@ -134,6 +251,18 @@ class RecordWriter:
             raise OutputError(f"{self.folder / INDEX}: cannot write: {os_reason(err)}") from err
         self._indexed.add(name)
         self._by_text[text_hash] = name
+        self._current[name] = (text_hash, 1)
+
+
+def _entry(name: str, record: Record, text_hash: str) -> dict[str, Any]:
+    """The index line of a record file: its name, the record's fields but the text, the hash."""
+    data = record.to_dict()
+    del data["text"], data["text_sha256"], data["paragraphs"]
+    return {"file": name, **data, "text_sha256": text_hash}
+
+
+def _file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _atomic_write(path: Path, data: bytes, *, exclusive: bool = False) -> None:

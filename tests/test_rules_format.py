@@ -24,6 +24,7 @@ def folder(tmp_path: Path, toml: str, lexicon: str = HEADER) -> Path:
     ('[match]\ndomain = ["a.com"]\n', "match.domain: unknown key"),
     ('[match]\ndomains = "a.com"\n', "match.domains: must be a list"),
     ('[crawl]\ndelay = -1\n', "crawl.delay: must be a non-negative number"),
+    ('[crawl]\nrefresh = "7"\n', "crawl.refresh: must be a non-negative number"),
     ('[[tests]]\nurl = "https://a.com/"\n', "tests[0].fixture: missing"),
     ('name = "x"\nname = "y"\n', "invalid TOML"),
 ])
@@ -50,12 +51,14 @@ drop_lines = ["^Read more"]
 feeds = ["https://gazette.example/feed"]
 article_urls = "/news/"
 delay = 2
+refresh = 3
 '''))
     rule = rules.get("gazette")
     assert rules.for_url("https://www.gazette.example/news/1") is rule
     assert rules.for_url("https://gazette.example.org/") is None
     assert rule.drops("Read more about it") and not rule.drops("We read more")
     assert rule.crawl.delay == 2.0 and rule.crawl.article_urls.search("/news/1")
+    assert rule.crawl.refresh == 3.0
 
 
 def test_bundled_lexicon_keeps_risk_and_matches_combined_lines() -> None:

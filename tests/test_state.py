@@ -61,6 +61,57 @@ def test_state_from_an_earlier_version_is_migrated(tmp_path):
         assert [r.url for r in state.todo(["s"], 3)][-1] == "http://b/2"
 
 
+def test_old_state_gains_the_refresh_columns(tmp_path):
+    import sqlite3
+    path = tmp_path / "old.sqlite"
+    with CrawlState(path) as state:
+        state.add("s", ["http://a/1", "http://a/2"])
+        state.finish("http://a/1", "done", content_hash="h", record_file="000_x.txt")
+    db = sqlite3.connect(path)   # back to the columns of the previous version
+    for column in ("page_hash", "checked_at", "version", "written_at"):
+        db.execute("DROP INDEX IF EXISTS urls_written")
+        db.execute(f"ALTER TABLE urls DROP COLUMN {column}")
+    db.execute("UPDATE urls SET updated = '2024-05-01T10:00:00Z' WHERE status = 'done'")
+    db.commit()
+    db.close()
+    with CrawlState(path) as state:
+        row = state.get("http://a/1")
+        assert (row.written_at, row.version, row.checked_at) == ("2024-05-01T10:00:00Z", 1, None)
+        assert state.get("http://a/2").written_at is None
+
+
+def test_refresh_window_gone_and_versions(tmp_path):
+    import sqlite3
+    path = tmp_path / "s.sqlite"
+    with CrawlState(path) as state:
+        state.add("a", ["http://a/1", "http://a/2", "http://a/old", "http://a/dup"])
+        state.add("b", ["http://b/1"])
+        for url in ("http://a/1", "http://a/2", "http://a/old", "http://b/1"):
+            state.finish(url, "done", content_hash="h1", record_file=url[7:], page_hash="p1")
+        state.finish("http://a/dup", "duplicate", content_hash="h1", record_file="a/1")
+    db = sqlite3.connect(path)
+    with db:
+        db.execute("UPDATE urls SET written_at = '2000-01-01T00:00:00Z' WHERE url = 'http://a/old'")
+    db.close()
+    with CrawlState(path) as state:
+        due = state.refresh_due({"a": 7, "b": 0}, gone_recheck_days=1)
+        assert [r.url for r in due] == ["http://a/1", "http://a/2"]     # b: 0 days; old; dup
+        assert state.refresh_due({"a": 0}, 1) == []
+        assert [r.url for r in state.refresh_due({"a": 1e12}, 1)][-1] == "http://a/old"
+        state.revised("http://a/1", content_hash="h2", page_hash="p2", version=2)
+        row = state.get("http://a/1")
+        assert (row.status, row.content_hash, row.page_hash, row.version) == ("done", "h2", "p2", 2)
+        assert row.checked_at is not None and row.attempts == 1
+        state.gone("http://a/2", "HTTP 410")
+        assert state.owner("a/2") == "http://a/2"                       # the record stays its own
+        assert [r.url for r in state.refresh_due({"a": 7}, 1)] == ["http://a/1"]
+        gone = [r for r in state.refresh_due({"a": 7}, 0) if r.status == "gone"]
+        assert [(r.url, r.last_error) for r in gone] == [("http://a/2", "HTTP 410")]
+        state.checked("http://a/2")                                       # it came back
+        row = state.get("http://a/2")
+        assert (row.status, row.page_hash, row.last_error) == ("done", "p1", None)
+
+
 def test_near_finds_hashes_within_the_distance_only(tmp_path):
     base = 0x0123_4567_89AB_CDEF
     with CrawlState(tmp_path / "s.sqlite") as state:

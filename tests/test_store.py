@@ -6,7 +6,9 @@ import hashlib
 import json
 from pathlib import Path
 
-from scraper import Record, RecordWriter
+import pytest
+
+from scraper import OutputError, Record, RecordWriter
 from scraper.store import record_key
 
 
@@ -60,3 +62,69 @@ def test_recovers_from_a_crash_mid_write(tmp_path: Path) -> None:
     entries = [json.loads(line) for line in index.read_text().splitlines()]
     assert [e["file"] for e in entries][-1] == written and len(entries) == 2
     assert sorted(p.name for p in tmp_path.glob("*.txt")) == sorted(e["file"] for e in entries)
+
+
+def edited(n: int, url: str) -> Record:
+    return Record(title=f"Headline {n}, corrected",
+                  paragraphs=(f"Paragraph of story {n}.", "A paragraph added later."), url=url)
+
+
+def test_update_keeps_the_name_and_rewrites_its_index_line(tmp_path: Path) -> None:
+    writer = RecordWriter(tmp_path)
+    first = writer.write(rec(1, url="https://example.com/1")).name
+    second = writer.write(rec(2, url="https://example.com/2")).name
+    index = tmp_path / "records.jsonl"
+    before = index.read_text().splitlines()
+    result = writer.update(first, edited(1, "https://example.com/1"))
+    assert (result.name, result.status, result.version) == (first, "updated", 2)
+    assert (tmp_path / first).read_text() == edited(1, "").to_text()
+    assert list(tmp_path.glob(".update-*"))          # journalled until the index is rewritten
+    writer.flush()
+    assert not list(tmp_path.glob(".update-*")) and not list(tmp_path.glob(".tmp-*"))
+    entries = [json.loads(line) for line in index.read_text().splitlines()]
+    assert [e["file"] for e in entries] == [first, second]      # in place, one line a file
+    assert entries[0]["version"] == 2 and entries[0]["updated"].endswith("Z")
+    assert entries[0]["title"] == "Headline 1, corrected"
+    assert entries[0]["text_sha256"] == edited(1, "").text_hash()
+    assert index.read_text().splitlines()[1] == before[1]
+    again = RecordWriter(tmp_path)
+    assert again.update(first, edited(1, "https://example.com/1")).status == "unchanged"
+    assert again.write(edited(1, "https://mirror.example.org/1")).status == "duplicate"
+    assert again.write(rec(1, url="https://mirror.example.org/1")).status == "written"  # old text
+    third = again.update(first, rec(1, url="https://example.com/1"))
+    assert (third.status, third.version) == ("duplicate", 2)   # now the new record's text
+
+
+def test_update_to_another_records_text_writes_nothing(tmp_path: Path) -> None:
+    writer = RecordWriter(tmp_path)
+    first = writer.write(rec(1, url="https://example.com/1")).name
+    second = writer.write(rec(2, url="https://example.com/2")).name
+    result = writer.update(second, rec(1, url="https://example.com/2"))
+    assert (result.name, result.status) == (first, "duplicate")
+    assert (tmp_path / second).read_text() == rec(2).to_text()
+    assert not list(tmp_path.glob(".update-*"))
+    with pytest.raises(OutputError, match="not a record"):
+        writer.update("007_0123456789abcdef.txt", rec(3))
+
+
+def test_a_crash_mid_update_leaves_old_or_new_and_the_index_agrees(tmp_path: Path) -> None:
+    writer = RecordWriter(tmp_path)
+    first = writer.write(rec(1, url="https://example.com/1")).name
+    writer.write(rec(2, url="https://example.com/2"))
+    index = tmp_path / "records.jsonl"
+    old_index = index.read_bytes()
+    # Died after the journal, before the record was replaced: the old record stands.
+    writer.update(first, edited(1, "https://example.com/1"))
+    (tmp_path / first).write_text(rec(1).to_text())
+    reopened = RecordWriter(tmp_path)
+    assert not list(tmp_path.glob(".update-*")) and index.read_bytes() == old_index
+    assert reopened.update(first, rec(1, url="https://example.com/1")).status == "unchanged"
+    # Died after the record was replaced, before the index was rewritten: the index catches up.
+    reopened.update(first, edited(1, "https://example.com/1"))
+    assert index.read_bytes() == old_index
+    healed = RecordWriter(tmp_path)
+    entries = [json.loads(line) for line in index.read_text().splitlines()]
+    assert entries[0]["text_sha256"] == hashlib.sha256((tmp_path / first).read_bytes()).hexdigest()
+    assert entries[0]["version"] == 2 and len(entries) == 2
+    assert not list(tmp_path.glob(".update-*"))
+    assert healed.update(first, edited(1, "https://example.com/1")).version == 2

@@ -40,6 +40,10 @@ _DEFAULTS = CrawlOptions(out_dir=Path("."))
               show_default=True, help="Runs in which a URL may fail before it is given up.")
 @click.option("--limit", type=click.IntRange(min=0), metavar="N",
               help="Fetch at most N article URLs this run; the rest wait for the next runs.")
+@click.option("--refresh", "refresh_days", type=click.FloatRange(min=0), metavar="DAYS",
+              default=_DEFAULTS.refresh_days, show_default=True,
+              help="Also revalidate the articles first written within the last DAYS days and "
+                   "rewrite those whose text changed (0: never; a rule's crawl.refresh wins).")
 @click.option("--near-duplicates", is_flag=True,
               help="Also skip an article whose text's 64-bit simhash is within 6 bits of a "
                    "record already written (catches light edits; may merge templated stories).")
@@ -49,12 +53,14 @@ _DEFAULTS = CrawlOptions(out_dir=Path("."))
 @fetch_options
 @extractor_option
 def crawl_command(sites: tuple[str, ...], output: Path, state_path: Path | None, max_attempts: int,
-                  limit: int | None, near_duplicates: bool, log_json: bool, progress: bool | None,
+                  limit: int | None, refresh_days: float, near_duplicates: bool, log_json: bool,
+                  progress: bool | None,
                   settings: FetchSettings, cache_dir: Path, extractor: Extractor) -> None:
     """Discover the sites' articles (feeds, sitemaps, start pages), fetch the new ones and
     write their records. Safe to run from cron, and to kill: the next run resumes.
 
-    Ends with one line: discovered, new, written, skipped, failed.
+    Ends with one line: discovered, new, written, skipped, failed (and, when records were
+    revalidated, refreshed with how many were updated, unchanged and gone).
 
     Exit codes: 0 ok (also when nothing was new); 1 some URLs or feeds failed (the rest is
     written; failed URLs are retried on later runs, up to --max-attempts); 2 usage or
@@ -66,7 +72,7 @@ def crawl_command(sites: tuple[str, ...], output: Path, state_path: Path | None,
     options = CrawlOptions(out_dir=output, sites=sites,
                            state_path=state_path or default_state_path(cache_dir),
                            max_attempts=max_attempts, near_duplicates=near_duplicates,
-                           limit=limit, fetch=settings)
+                           limit=limit, refresh_days=refresh_days, fetch=settings)
     show_bar = sys.stderr.isatty() if progress is None else progress
     reporter = _Reporter(log_json=log_json, bar=show_bar and not log_json)
     handler = _LogToReporter(reporter)
@@ -106,6 +112,12 @@ class _Reporter:
                                    "event": kind, **fields}, ensure_ascii=False), err=True)
         elif kind == "error" or (kind == "url" and fields.get("status") == "failed"):
             self._echo(f"scrape: failed: {fields.get('url')}: {fields.get('error')}")
+        elif kind == "url" and fields.get("refresh") and fields["status"] == "gone":
+            self._echo(f"scrape: gone: {fields['url']}: {fields['error']} "
+                       f"(record {fields['file']} kept)")
+        elif kind == "url" and fields.get("refresh") and "same_as" in fields:
+            self._echo(f"scrape: {fields['status']}: {fields['url']}: its new text is "
+                       f"(nearly) that of {fields['same_as']}; {fields['file']} left as it was")
         elif kind == "log":
             self._echo(f"scrape: {fields['level'].lower()}: {fields['logger']}: {fields['message']}")
         if kind == "todo" and self.want_bar and fields["total"]:

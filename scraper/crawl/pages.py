@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import enum
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -24,6 +25,7 @@ class PageStatus(enum.Enum):
     EMPTY = "empty"      # fetched, but no article (or unreadable content): final
     BLOCKED = "blocked"  # robots.txt says no: final
     FAILED = "failed"    # fetching (or extraction) failed: worth retrying on a later run
+    UNCHANGED = "unchanged"  # the body is the one known already (a refresh): not extracted
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class PageOutcome:
     status: PageStatus
     record: Record | None = None
     error: ScraperError | None = None
+    page_sha256: str | None = None   # of the body fetched (decompressed), when one was
 
     @property
     def reason(self) -> str:
@@ -43,14 +46,19 @@ class PageOutcome:
         return self.error.reason if isinstance(self.error, FetchError) else str(self.error)
 
 
-async def fetch_page(fetcher: Fetcher, extractor: Extractor, url: str) -> PageOutcome:
-    """Fetch a URL and extract its record; every failure becomes the outcome's error."""
+async def fetch_page(fetcher: Fetcher, extractor: Extractor, url: str, *,
+                     known_page: str | None = None) -> PageOutcome:
+    """Fetch a URL and extract its record; every failure becomes the outcome's error.
+    UNCHANGED, unextracted, when the body's SHA-256 is `known_page`."""
     try:
         result = await fetcher.fetch(url)
     except RobotsBlocked as err:
         return PageOutcome(url, PageStatus.BLOCKED, error=err)
     except FetchError as err:
         return PageOutcome(url, PageStatus.FAILED, error=err)
+    page_sha256 = hashlib.sha256(result.body).hexdigest()
+    if page_sha256 == known_page:
+        return PageOutcome(url, PageStatus.UNCHANGED, page_sha256=page_sha256)
     try:
         record = await asyncio.to_thread(extractor.extract_html, result.body,
                                          url=result.final_url, charset=result.charset)
@@ -62,7 +70,7 @@ async def fetch_page(fetcher: Fetcher, extractor: Extractor, url: str) -> PageOu
         error = ScraperError(f"extraction failed: {type(err).__name__}: {err}")
         error.__cause__ = err
         return PageOutcome(url, PageStatus.FAILED, error=error)
-    return PageOutcome(url, PageStatus.OK, record=record)
+    return PageOutcome(url, PageStatus.OK, record=record, page_sha256=page_sha256)
 
 
 def delay_lookup(rules: Rules, sites: tuple[SiteRule, ...]) -> Callable[[str], float | None]:

@@ -5,6 +5,13 @@ its state row says `done`; a rerun refetches any URL not marked done (a cheap 30
 the cache), finds the record already there through RecordWriter's dedupe, and marks it
 done. Records are committed in a fixed order (per host in discovery order, hosts
 interleaved), so a resumed run names files exactly as an uninterrupted one would.
+
+Refreshing: after the new URLs, the done records first written within their site's
+refresh window are fetched again (a conditional GET through the cache) and committed in
+the same order. A body the state knows (`page_hash`) or a text the record holds changes
+nothing; a new text replaces the record under its name (RecordWriter.update, journalled)
+before the state takes its hash, so a rerun after a kill finds the new record, or the
+old one and the page to fetch again, and settles the state to match.
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ from typing import Any
 from trafilatura.deduplication import Simhash
 
 from ..config import CrawlOptions
-from ..errors import OutputError, RulesError
+from ..errors import FetchError, OutputError, RulesError
 from ..extractor import Extractor, default_extractor
 from ..net.fetcher import Fetcher
 from ..rules.model import Rules, SiteRule
@@ -31,6 +38,7 @@ from .state import CrawlState, UrlRow
 
 Event = Callable[..., None]
 OUTPUT_LOCK = ".crawl.lock"   # in the output folder; RecordWriter ignores dot files
+GONE_HTTP = (404, 410)        # a refreshed page answering these has been taken down
 
 
 @dataclass
@@ -42,11 +50,20 @@ class CrawlSummary:
     written: int = 0      # records written to the output folder
     skipped: int = 0      # already done, same text as another record, no article, given up
     failed: int = 0       # URLs (or discovery sources) that failed this run
+    refreshed: int = 0    # records revalidated that got an answer: updated + unchanged + gone
+    updated: int = 0      # of those, replaced by a new version of their article
+    unchanged: int = 0    # left as they were: same page or text, or an edit duplicating another
+    gone: int = 0         # no article there any more (404, 410, none in the page): record kept
 
     def line(self) -> str:
-        """The one-line summary printed at the end of a run."""
-        return (f"discovered {self.discovered}, new {self.new}, written {self.written}, "
+        """The one-line summary printed at the end of a run (the refresh part when a record
+        was refreshed)."""
+        line = (f"discovered {self.discovered}, new {self.new}, written {self.written}, "
                 f"skipped {self.skipped}, failed {self.failed}")
+        if self.refreshed:
+            line += (f", refreshed {self.refreshed} (updated {self.updated}, "
+                     f"unchanged {self.unchanged}, gone {self.gone})")
+        return line
 
 
 def crawl_sites(rules: Rules, names: tuple[str, ...]) -> tuple[SiteRule, ...]:
@@ -75,7 +92,8 @@ def run_crawl(options: CrawlOptions, *, extractor: Extractor | None = None,
 
     `extractor` (default: the bundled rules' shared one) gives the rules, hence the sites,
     and extracts every page. `on_event(kind, **fields)` hears of progress: `site`
-    (discovery done), `todo` (the number of URLs to fetch), `url` (one URL finished),
+    (discovery done), `todo` (the number of URLs to fetch, `refresh` of them records to
+    revalidate), `url` (one URL finished; `refresh=True` for a revalidated record),
     `error` (a source failed). Raises LockedError when another run holds a lock,
     StateError / OutputError when the state or the folder cannot be used, RulesError
     for an unknown or crawl-less site.
@@ -88,9 +106,12 @@ def run_crawl(options: CrawlOptions, *, extractor: Extractor | None = None,
             CrawlLock(Path(options.out_dir) / OUTPUT_LOCK, error=OutputError,
                       what=f"{options.out_dir}: another crawl is writing to this folder"):
         writer = RecordWriter(options.out_dir)
-        with CrawlState(state_path) as state:
-            run = CrawlRun(extractor, sites, options, state, writer, on_event or _quiet)
-            return asyncio.run(run.run())
+        try:
+            with CrawlState(state_path) as state:
+                run = CrawlRun(extractor, sites, options, state, writer, on_event or _quiet)
+                return asyncio.run(run.run())
+        finally:
+            writer.flush()  # the updated records' index lines
 
 
 def _quiet(kind: str, **fields: Any) -> None:
@@ -115,27 +136,54 @@ class CrawlRun:
         async with Fetcher(options.fetch, delay_for=delays) as fetcher:
             discovered = await self._discover(fetcher)
             todo = state.todo(names, options.max_attempts)  # in commit order
-            if options.limit is not None:
-                todo = todo[:options.limit]  # the rest stays pending for the next runs
-            todo_urls = {row.url for row in todo}
-            self.summary.skipped += sum(1 for u in discovered if u not in todo_urls)
-            self.emit("todo", total=len(todo))
+            refresh = self._refresh_rows()                  # in commit order, after the new
+            if options.limit is not None:  # the rest waits for the next runs
+                todo = todo[:options.limit]
+                refresh = refresh[:options.limit - len(todo)]
+            busy = {row.url for row in todo} | {row.url for row in refresh}
+            self.summary.skipped += sum(1 for u in discovered if u not in busy)
+            self.emit("todo", total=len(todo) + len(refresh), refresh=len(refresh))
+            # (row, the page body whose extraction a refresh may skip)
+            jobs = [*((row, None) for row in todo),
+                    *((row, self._known_page(row)) for row in refresh)]
             # Fetch ahead of the commit point by at most `window` URLs: bounded memory, and
             # the head of the line is always running.
             tasks: deque[asyncio.Task[PageOutcome]] = deque()
             started = 0
             try:
-                for i, row in enumerate(todo):
-                    while started < len(todo) and started < i + options.window:
+                for i, (row, _) in enumerate(jobs):
+                    while started < len(jobs) and started < i + options.window:
+                        ahead, known = jobs[started]
                         tasks.append(asyncio.create_task(
-                            fetch_page(fetcher, self.extractor, todo[started].url)))
+                            fetch_page(fetcher, self.extractor, ahead.url, known_page=known)))
                         started += 1
-                    self.commit(row, await tasks.popleft())
+                    outcome = await tasks.popleft()
+                    if i < len(todo):
+                        self.commit(row, outcome)
+                    else:
+                        self.commit_refresh(row, outcome)
             finally:
                 for task in tasks:
                     task.cancel()
                 await asyncio.gather(*tasks, return_exceptions=True)
         return self.summary
+
+    def _refresh_rows(self) -> list[UrlRow]:
+        """The records to revalidate: each site's window is its rule's crawl.refresh, else
+        the run's refresh_days. A record file no longer in the folder is left alone."""
+        windows = {site.name: self.options.refresh_days if site.crawl.refresh is None
+                   else site.crawl.refresh for site in self.sites}
+        rows = self.state.refresh_due(windows, self.options.gone_recheck_days)
+        return [row for row in rows
+                if row.record_file and self.writer.text_hash(row.record_file) is not None]
+
+    def _known_page(self, row: UrlRow) -> str | None:
+        """The page body a refresh may skip extracting: the state's, when the record still
+        holds the text the state says (not so after a kill mid-update)."""
+        assert row.record_file is not None
+        if self.writer.text_hash(row.record_file) == row.content_hash:
+            return row.page_hash
+        return None
 
     async def _discover(self, fetcher: Fetcher) -> set[str]:
         found = await asyncio.gather(*(discover_site(site, fetcher.fetch) for site in self.sites))
@@ -182,7 +230,8 @@ class CrawlRun:
         healed = result.status == "duplicate" and state.owner(result.name) is None
         if result.status == "written" or healed:
             state.finish(row.url, "done", content_hash=record.text_hash(),
-                         record_file=result.name, simhash=fingerprint)
+                         record_file=result.name, simhash=fingerprint,
+                         page_hash=outcome.page_sha256)
             summary.written += 1
             emit("url", url=row.url, status="written", file=result.name)
         else:
@@ -190,3 +239,63 @@ class CrawlRun:
                          record_file=result.name)
             summary.skipped += 1
             emit("url", url=row.url, status="duplicate", file=result.name)
+
+    def commit_refresh(self, row: UrlRow, outcome: PageOutcome) -> None:
+        """Settle one revalidated record: replace it by its article's new version, or keep
+        it (unchanged, duplicate, gone), update its state row, report it."""
+        state, summary, emit = self.state, self.summary, self.emit
+        name = row.record_file
+        assert name is not None
+        status = outcome.status
+        taken_down = isinstance(outcome.error, FetchError) and outcome.error.status in GONE_HTTP
+        if status is PageStatus.BLOCKED:
+            summary.skipped += 1
+            emit("url", url=row.url, refresh=True, status="blocked", file=name,
+                 error=outcome.reason)
+            return
+        if status is PageStatus.FAILED and not taken_down:
+            summary.failed += 1  # the record stays; the next run in the window asks again
+            emit("url", url=row.url, refresh=True, status="failed", file=name,
+                 error=outcome.reason)
+            return
+        summary.refreshed += 1
+        if status is PageStatus.FAILED or status is PageStatus.EMPTY:
+            state.gone(row.url, outcome.reason)
+            summary.gone += 1
+            emit("url", url=row.url, refresh=True, status="gone", file=name, error=outcome.reason)
+            return
+        if outcome.record is None:  # UNCHANGED: the body behind the record's text
+            state.checked(row.url, page_hash=outcome.page_sha256)
+            summary.unchanged += 1
+            emit("url", url=row.url, refresh=True, status="unchanged", file=name)
+            return
+        record = outcome.record
+        text_hash = record.text_hash()
+        fingerprint = Simhash(record.to_text()).hash if self.options.near_duplicates else None
+        if fingerprint is not None and text_hash != row.content_hash:
+            similar = state.near(fingerprint)
+            if similar is not None and state.owner(similar) != row.url:
+                self._refused(row, "near-duplicate", similar)
+                return
+        result = self.writer.update(name, record)
+        if result.status == "duplicate":
+            self._refused(row, "duplicate", result.name)
+        elif (result.status == "unchanged" and text_hash == row.content_hash
+              and result.version == row.version):
+            state.checked(row.url, page_hash=outcome.page_sha256)
+            summary.unchanged += 1
+            emit("url", url=row.url, refresh=True, status="unchanged", file=name)
+        else:  # replaced now, or by a run that died before the state heard of it
+            state.revised(row.url, content_hash=text_hash, page_hash=outcome.page_sha256,
+                          version=result.version, simhash=fingerprint)
+            summary.updated += 1
+            emit("url", url=row.url, refresh=True, status="updated", file=name,
+                 version=result.version)
+
+    def _refused(self, row: UrlRow, status: str, other: str) -> None:
+        """An edit that would make the record (nearly) the same text as `other`: nothing is
+        written, and the page is extracted again next time (the other may change too)."""
+        self.state.checked(row.url)
+        self.summary.unchanged += 1
+        self.emit("url", url=row.url, refresh=True, status=status, file=row.record_file,
+                  same_as=other)

@@ -8,6 +8,15 @@ the page), `blocked` (robots.txt disallows it) or `failed` (`attempts` failed ru
 `last_error`; retried while under the limit). `host` and `host_rank` (the row's place
 among its host's URLs, in discovery order) fix the order records are committed in.
 
+Refreshing (`scrape crawl --refresh DAYS`) revalidates the done rows whose record was
+first written (`written_at`) within the window: `page_hash` is the SHA-256 of the page
+body whose text is `content_hash` (a cached 304 with that body needs no extraction),
+`version` counts the record's versions (1: as first written), `checked_at` is the last
+refresh that got an answer. A refreshed page that has no article any more (404, 410, no
+article in it) becomes `gone`: its record is kept, `last_error` says why, and it is asked
+again only once `checked_at` is older than the recheck interval (back to `done` if the
+article returns). `done` and `gone` rows own their record file.
+
 Every SQLite or file-system error is raised as a StateError naming the file."""
 
 from __future__ import annotations
@@ -16,7 +25,7 @@ import functools
 import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -37,11 +46,16 @@ CREATE TABLE IF NOT EXISTS urls (
     host         TEXT NOT NULL DEFAULT '',
     host_rank    INTEGER NOT NULL DEFAULT 0,
     first_seen   TEXT NOT NULL,
-    updated      TEXT NOT NULL
+    updated      TEXT NOT NULL,
+    written_at   TEXT,
+    version      INTEGER NOT NULL DEFAULT 1,
+    checked_at   TEXT,
+    page_hash    TEXT
 );
 CREATE INDEX IF NOT EXISTS urls_status ON urls (status);
 CREATE INDEX IF NOT EXISTS urls_host ON urls (host, host_rank);
 CREATE INDEX IF NOT EXISTS urls_record ON urls (record_file);
+CREATE INDEX IF NOT EXISTS urls_written ON urls (status, written_at);
 CREATE TABLE IF NOT EXISTS simhash_bands (
     band  INTEGER NOT NULL,
     value INTEGER NOT NULL,
@@ -54,6 +68,7 @@ NEAR_BITS = 6             # near-duplicates: 64-bit simhashes at most this many 
 # least one whole band (pigeonhole), so candidates are found by an indexed lookup.
 BAND_WIDTHS = (10, 9, 9, 9, 9, 9, 9)
 FINISHED = ("done", "duplicate", "near-duplicate", "empty", "blocked")
+OWNING = ("done", "gone")   # the statuses of a row whose record file is its own
 
 
 @dataclass(frozen=True)
@@ -68,6 +83,10 @@ class UrlRow:
     last_error: str | None
     content_hash: str | None
     record_file: str | None
+    version: int = 1
+    page_hash: str | None = None
+    written_at: str | None = None
+    checked_at: str | None = None
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -122,6 +141,13 @@ class CrawlState:
                     ranks[host] = ranks.get(host, 0) + 1
                     self._db.execute("UPDATE urls SET host = ?, host_rank = ? WHERE id = ?",
                                      (host, ranks[host], row_id))
+            if "written_at" not in columns:
+                self._db.execute("ALTER TABLE urls ADD COLUMN written_at TEXT")
+                self._db.execute("ALTER TABLE urls ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
+                self._db.execute("ALTER TABLE urls ADD COLUMN checked_at TEXT")
+                self._db.execute("ALTER TABLE urls ADD COLUMN page_hash TEXT")
+                # A done row was last updated when it was finished, i.e. written.
+                self._db.execute("UPDATE urls SET written_at = updated WHERE status = 'done'")
 
     def close(self) -> None:
         """Close the database."""
@@ -169,13 +195,33 @@ class CrawlState:
         subset (what a resumed run has left) comes in the order it has within the whole."""
         names = list(sites)
         marks = ",".join("?" * len(names))
+        return self._in_commit_order(
+            f"u.site IN ({marks}) AND "
+            "(u.status = 'pending' OR (u.status = 'failed' AND u.attempts < ?))",
+            (*names, max_attempts))
+
+    @_state_errors
+    def refresh_due(self, windows: dict[str, float], gone_recheck_days: float) -> list[UrlRow]:
+        """Rows to revalidate, in commit order: of each site in `windows` (site -> days;
+        sites with 0 are left out), the done rows first written within its days, and the
+        gone ones among those last checked at least `gone_recheck_days` ago."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        recheck = _utc_ago(gone_recheck_days)
+        for site, days in windows.items():
+            if days > 0:
+                clauses.append("(u.site = ? AND u.written_at >= ? AND (u.status = 'done' OR "
+                               "(u.status = 'gone' AND COALESCE(u.checked_at, '') <= ?)))")
+                params += [site, _utc_ago(days), recheck]
+        if not clauses:
+            return []
+        return self._in_commit_order(" OR ".join(clauses), params)
+
+    def _in_commit_order(self, where: str, params: Iterable[Any]) -> list[UrlRow]:
         rows = self._db.execute(
             f"SELECT {', '.join('u.' + c for c in _COLUMNS.split(', '))} FROM urls u "
             "JOIN (SELECT host, MIN(id) AS first_id FROM urls GROUP BY host) h ON h.host = u.host "
-            f"WHERE u.site IN ({marks}) AND "
-            "(u.status = 'pending' OR (u.status = 'failed' AND u.attempts < ?)) "
-            "ORDER BY u.host_rank, h.first_id",
-            (*names, max_attempts)).fetchall()
+            f"WHERE {where} ORDER BY u.host_rank, h.first_id", tuple(params)).fetchall()
         return [UrlRow(*r) for r in rows]
 
     @_state_errors
@@ -191,38 +237,80 @@ class CrawlState:
 
     @_state_errors
     def owner(self, record_file: str) -> str | None:
-        """The URL whose record is `record_file` (status done), if any."""
-        row = self._db.execute("SELECT url FROM urls WHERE record_file = ? AND status = 'done'",
-                               (record_file,)).fetchone()
+        """The URL whose record is `record_file` (status done or gone), if any."""
+        row = self._db.execute("SELECT url FROM urls WHERE record_file = ? AND status IN "
+                               f"{OWNING}", (record_file,)).fetchone()
         return row[0] if row else None
 
     @_state_errors
     def finish(self, url: str, status: str, *, content_hash: str | None = None,
-               record_file: str | None = None, simhash: int | None = None) -> None:
+               record_file: str | None = None, simhash: int | None = None,
+               page_hash: str | None = None) -> None:
         """Mark a URL done, duplicate, near-duplicate, empty or blocked; a done URL's
-        `simhash` is indexed for `near()`."""
+        `simhash` is indexed for `near()`, and its `written_at` set."""
         assert status in FINISHED
+        now = _utc_now()
         with self._db:
             self._db.execute("BEGIN")
             self._db.execute(
                 "UPDATE urls SET status = ?, content_hash = ?, record_file = ?, simhash = ?, "
-                "last_error = NULL, attempts = attempts + 1, updated = ? WHERE url = ?",
+                "page_hash = ?, last_error = NULL, attempts = attempts + 1, updated = ?, "
+                "written_at = CASE WHEN ? = 'done' THEN COALESCE(written_at, ?) END WHERE url = ?",
                 (status, content_hash, record_file, None if simhash is None else f"{simhash:016x}",
-                 _utc_now(), url))
+                 page_hash, now, status, now, url))
             if simhash is not None and status == "done":
-                self._db.executemany(
-                    "INSERT OR IGNORE INTO simhash_bands (band, value, url) VALUES (?, ?, ?)",
-                    ((band, value, url) for band, value in _bands(simhash)))
+                self._index_simhash(url, simhash)
+
+    @_state_errors
+    def checked(self, url: str, *, page_hash: str | None = None) -> None:
+        """A refreshed URL's record still holds its text (`page_hash`: the page body now
+        behind it; None keeps the one known). A gone URL that answers again is done."""
+        now = _utc_now()
+        self._db.execute(
+            "UPDATE urls SET status = 'done', page_hash = COALESCE(?, page_hash), "
+            "last_error = NULL, checked_at = ?, updated = ? WHERE url = ?",
+            (page_hash, now, now, url))
+
+    @_state_errors
+    def revised(self, url: str, *, content_hash: str, page_hash: str | None, version: int,
+                simhash: int | None = None) -> None:
+        """A refreshed URL's record was replaced by `version` of its article, of text hash
+        `content_hash`; its simhash (None: not computed) replaces the old one."""
+        now = _utc_now()
+        with self._db:
+            self._db.execute("BEGIN")
+            self._db.execute(
+                "UPDATE urls SET status = 'done', content_hash = ?, page_hash = ?, version = ?, "
+                "simhash = ?, last_error = NULL, checked_at = ?, updated = ? WHERE url = ?",
+                (content_hash, page_hash, version,
+                 None if simhash is None else f"{simhash:016x}", now, now, url))
+            self._db.execute("DELETE FROM simhash_bands WHERE url = ?", (url,))
+            if simhash is not None:
+                self._index_simhash(url, simhash)
+
+    @_state_errors
+    def gone(self, url: str, reason: str) -> None:
+        """A refreshed URL has no article any more (its record is kept): why, and when."""
+        now = _utc_now()
+        self._db.execute(
+            "UPDATE urls SET status = 'gone', last_error = ?, checked_at = ?, updated = ? "
+            "WHERE url = ?", (reason, now, now, url))
+
+    def _index_simhash(self, url: str, simhash: int) -> None:
+        self._db.executemany(
+            "INSERT OR IGNORE INTO simhash_bands (band, value, url) VALUES (?, ?, ?)",
+            ((band, value, url) for band, value in _bands(simhash)))
 
     @_state_errors
     def near(self, simhash: int) -> str | None:
-        """The record file of a done URL whose simhash is within NEAR_BITS bits of
+        """The record file of a done (or gone) URL whose simhash is within NEAR_BITS bits of
         `simhash`, the earliest if several."""
         pairs = list(_bands(simhash))
         where = " OR ".join("(b.band = ? AND b.value = ?)" for _ in pairs)
         rows = self._db.execute(
             f"SELECT DISTINCT u.id, u.simhash, u.record_file FROM simhash_bands b "
-            f"JOIN urls u ON u.url = b.url WHERE ({where}) AND u.status = 'done' ORDER BY u.id",
+            f"JOIN urls u ON u.url = b.url WHERE ({where}) AND u.status IN {OWNING} "
+            "ORDER BY u.id",
             [x for pair in pairs for x in pair]).fetchall()
         for _, other, record_file in rows:
             if other and (int(other, 16) ^ simhash).bit_count() <= NEAR_BITS:
@@ -239,12 +327,22 @@ class CrawlState:
         return int(row[0]) if row else 0
 
 
-_COLUMNS = "id, url, site, status, attempts, last_error, content_hash, record_file"
+_COLUMNS = ("id, url, site, status, attempts, last_error, content_hash, record_file, version, "
+            "page_hash, written_at, checked_at")
 
 
 def _utc_now() -> str:
     """The current UTC time, ISO 8601 to the second."""
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return _utc_ago(0)
+
+
+def _utc_ago(days: float) -> str:
+    """The UTC time `days` ago, ISO 8601 to the second (such strings sort by time)."""
+    try:
+        when = datetime.now(timezone.utc) - timedelta(days=days)
+    except OverflowError:  # more days than the calendar holds: before any time
+        return ""
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _host(url: str) -> str:

@@ -26,6 +26,8 @@ Format (every key optional but `name` defaults to the file's stem):
     sitemaps = ["https://example.com/sitemap.xml"]
     article_urls = "^https://example\\.com/\\d{4}/"
     delay = 1.0                          # seconds between requests to the host
+    refresh = 7                          # revalidate articles written in the last 7 days
+                                         # (0: never; wins over `scrape crawl --refresh`)
 
     [[tests]]                            # run by `scrape rules test` and by pytest
     fixture = "fixtures/jannah.html"     # relative to the rule file
@@ -54,7 +56,7 @@ _SCHEMA: dict[str, dict[str, type] | type] = {
     "extract": {"title": list, "standfirst": list, "body": list, "strip": list, "author": list,
                 "published": list, "drop_lines": list},
     "crawl": {"start_urls": list, "feeds": list, "sitemaps": list, "article_urls": str,
-              "delay": float},
+              "delay": float, "refresh": float},
     "tests": list,
 }
 _TEST_KEYS = {"fixture": str, "url": str, "contains": list, "not_contains": list}
@@ -137,6 +139,7 @@ def load_rule_file(path: Path) -> SiteRule:
             sitemaps=_strings(path, crawl, "sitemaps", "crawl."),
             article_urls=_compile(path, "crawl.article_urls", article_urls) if article_urls else None,
             delay=float(crawl["delay"]) if "delay" in crawl else None,
+            refresh=float(crawl["refresh"]) if "refresh" in crawl else None,
         ),
         tests=tuple(tests),
     )

@@ -35,6 +35,8 @@ class CrawlConfig:
     sitemaps: tuple[str, ...] = ()
     article_urls: re.Pattern[str] | None = None
     delay: float | None = None
+    refresh: float | None = None   # days: revalidate articles written this recently (None: the
+                                   # run's --refresh)
 
 
 @dataclass(frozen=True)
