@@ -13,7 +13,7 @@ from ..record import Record
 from ..text.bylines import byline_name, name_beside_date
 from ..text.dates import find_date
 from ..text.language import guess_language
-from .body import find_body
+from .body import find_body, weight
 from .classify import Kind, Line
 from .title import (
     HEADLINE_MAX_WORDS,
@@ -47,10 +47,18 @@ def assemble(lines: list[Line], *, source: str | None = None, url: str | None = 
     if span is None:
         raise NoArticleError("no article text found")
     start, end = span
-    if end - start > 1 and opens_with_headline(lines, start):
+    opened = end - start > 1 and opens_with_headline(lines, start)
+    if opened:
         start += 1  # a headline long enough to weigh as prose opens the body span
-    fields = _Fields()
     title_at = find_title(lines, start)
+    if opened and title_at is not None and title_at != start - 1:
+        start -= 1  # the headline stands above a byline block: the span's first line is text
+    elif opened:
+        # Short lines between that headline and the prose are head lines, as they are
+        # when the record is cleaned again (the body span never starts with one).
+        while start < end - 1 and weight(lines[start]) < 0:
+            start += 1
+    fields = _Fields()
     if title_at is None:
         title_at, start = start, start + 1
     head = lines[title_at + 1:start]

@@ -46,12 +46,22 @@ def opens_with_headline(lines: list[Line], start: int) -> bool:
 
 
 def _headline_above_byline(lines: list[Line], start: int) -> bool:
-    """True when the first line above the byline block ending at `start` is a headline."""
+    """True when the first line above the byline block ending at `start` is a headline.
+
+    A short line that could be a name is skipped as part of the byline block; when nothing
+    else stands above the block, a skipped one that reads as a headline is the headline
+    (as `find_title` then takes it)."""
+    skipped_headline = False
     for i in range(start - 1, max(-1, start - 1 - TITLE_WINDOW), -1):
-        if lines[i].kind is Kind.META or bare_name(lines[i]):
+        line = lines[i]
+        if line.kind is Kind.META:
             continue
-        return title_like(lines[i]) and lines[i].words >= HEADLINE_MIN_WORDS
-    return False
+        headline = title_like(line) and line.words >= HEADLINE_MIN_WORDS
+        if bare_name(line):
+            skipped_headline = skipped_headline or headline
+            continue
+        return headline
+    return skipped_headline
 
 
 def bare_name(line: Line) -> bool:
