@@ -98,8 +98,9 @@ def extract_html(html: str | bytes, *, url: str | None = None, rules: Rules | No
 def _published(declared: str | None, html: str, url: str | None) -> str | None:
     """The publication date as YYYY-MM-DD, as the text cleaner gives it: the page's
     declared date, else a date in its URL path, else htmldate's reading of the page."""
-    if declared:
-        return find_date(declared) or declared
+    day = find_date(declared) if declared else None
+    if day:
+        return day
     in_url = _URL_DATE.search(url or "")
     if in_url:
         return "-".join(in_url.groups())
