@@ -17,7 +17,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from . import site_rules
 from .clean import Kind, classify
-from .dates import find_date
+from .dates import date_in_url, find_date
 from .decode import decode_bytes
 from .errors import NoArticleError, PageTooLargeError
 from .html_prune import prune
@@ -96,14 +96,12 @@ def extract_html(html: str | bytes, *, url: str | None = None, rules: Rules | No
 
 
 def _published(declared: str | None, html: str, url: str | None) -> str | None:
-    """The publication date as YYYY-MM-DD, as the text cleaner gives it: the page's
-    declared date, else a date in its URL path, else htmldate's reading of the page."""
-    day = find_date(declared) if declared else None
+    """The publication date as YYYY-MM-DD, as the text cleaner gives it: a date in the
+    URL path (the day the site filed the story under, in its own time zone), else the
+    page's declared date, else htmldate's reading of the page."""
+    day = date_in_url(url) or (find_date(declared) if declared else None)
     if day:
         return day
-    in_url = _URL_DATE.search(url or "")
-    if in_url:
-        return "-".join(in_url.groups())
     try:
         found = htmldate.find_date(html, url=url, extensive_search=False, original_date=True)
     except Exception:  # htmldate's own parser errors are not the page's fault
@@ -113,7 +111,6 @@ def _published(declared: str | None, html: str, url: str | None) -> str | None:
 
 FOCUS = False
 FOCUS_SHARE = 0.5
-_URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](0[1-9]|1[0-2])[/-](0[1-9]|[12]\d|3[01])(?:/|$|[-_])")
 
 
 def _focus(tree: LexborHTMLParser, visible: int) -> str:
