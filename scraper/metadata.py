@@ -2,7 +2,9 @@
 
 Sources, first found wins per field: JSON-LD (`Article`-like objects), OpenGraph and
 `article:*` properties, `<meta>` names, microdata (`itemprop`), the page's single `<h1>`,
-and the `<title>` with the site name taken off.
+and the `<title>` with the site name taken off. The date also from the text under the
+headline: a date line there is what readers see, and a JSON-LD date is more often a
+template's or a first draft's.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser
 
 from .bylines import byline_name
+from .dates import find_date, is_date_line
 from .normalize import clean_line
 
 _ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "reportagenewsarticle", "webpage",
@@ -23,6 +26,13 @@ _ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "reportagenewsarticle
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•»«/]\s+")
 _MAX_JSON = 500_000
 _HIDDEN = "script, style, noscript, template"
+_HIDDEN_TAGS = frozenset(_HIDDEN.split(", "))
+# The date under the headline: sought among this many texts after the page's first <h1>,
+# in texts of at most this many characters.
+HEADLINE_WINDOW = 40
+MAX_DATE_TEXT = 120
+# <meta> names of a publication date, after `article:published_time`, in order.
+_DATE_META = ("og:published_time", "datepublished", "date", "dc.date", "parsely-pub-date")
 _AUTHOR_ELEMENTS = ", ".join(
     f"{tag}{attr}" for tag in ("a", "address", "div", "p", "span", "strong")
     for attr in ("#author", ".author", '[class*="author-name"]', '[class*="authorName"]',
@@ -59,10 +69,10 @@ def page_metadata(tree: LexborHTMLParser) -> PageMeta:
         _person(meta.get("parsely-author")), _person(meta.get("dc.creator")),
         _person(_itemprop(tree, "author")), _person(_text(tree.css_first('a[rel="author"]'))),
         _byline_element(tree))))
-    published = _first(_string(ld.get("datePublished")), meta.get("article:published_time"),
-                        meta.get("og:published_time"), meta.get("datepublished"),
-                        meta.get("date"), meta.get("dc.date"), meta.get("parsely-pub-date"),
-                        _itemprop(tree, "datePublished"), _time(tree))
+    date_line, date_near = _dates_after_headline(tree)
+    published = _first_date(meta.get("article:published_time"), date_line,
+                            _string(ld.get("datePublished")), *(meta.get(k) for k in _DATE_META),
+                            _itemprop(tree, "datePublished"), _time(tree), date_near)
     root = tree.css_first("html")
     language = _first(root.attributes.get("lang") if root is not None else None,
                       meta.get("content-language"), meta.get("og:locale"),
@@ -78,6 +88,15 @@ def _first(*values: Any) -> str | None:
             value = clean_line(value)
             if value:
                 return value
+    return None
+
+
+def _first_date(*values: str | None) -> str | None:
+    """The first value that names a day, as YYYY-MM-DD."""
+    for value in values:
+        day = find_date(value) if value else None
+        if day:
+            return day
     return None
 
 
@@ -201,6 +220,49 @@ def _time(tree: LexborHTMLParser) -> str | None:
         if node is not None:
             return node.attributes.get("datetime")
     return None
+
+
+def _dates_after_headline(tree: LexborHTMLParser) -> tuple[str | None, str | None]:
+    """(the first date line, the first date in any short text) among the texts that
+    follow the page's first <h1>, as YYYY-MM-DD."""
+    h1 = tree.css_first("h1")
+    if h1 is None:
+        return None, None
+    line = near = None
+    for text in _texts_after(h1, HEADLINE_WINDOW):
+        if len(text) > MAX_DATE_TEXT:
+            continue
+        day = find_date(text)
+        if day:
+            near = near or day
+            if is_date_line(text):
+                line = day
+                break
+    return line, near
+
+
+def _texts_after(node: Any, limit: int) -> list[str]:
+    """The first `limit` non-empty texts after `node` in document order (outside it),
+    not counting scripts, styles and templates."""
+    texts: list[str] = []
+    current = node
+    while len(texts) < limit:
+        while current is not None and current.next is None:
+            current = current.parent
+        if current is None:
+            break
+        current = current.next
+        if current.tag in _HIDDEN_TAGS:
+            continue
+        for item in current.traverse(include_text=True):
+            if item.tag != "-text" or (item.parent is not None and item.parent.tag in _HIDDEN_TAGS):
+                continue
+            text = (item.text_content or "").strip()
+            if text:
+                texts.append(text)
+                if len(texts) == limit:
+                    break
+    return texts
 
 
 def _json_ld(tree: LexborHTMLParser) -> dict[str, Any]:

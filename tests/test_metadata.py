@@ -1,0 +1,81 @@
+"""Page metadata on small hand-written pages: where the author and the date come from."""
+
+from __future__ import annotations
+
+import pytest
+from selectolax.lexbor import LexborHTMLParser
+
+from scraper import extract_html
+from scraper.dates import date_in_url
+from scraper.metadata import page_metadata
+from tests.test_extract import ENGLISH, page
+
+PARAGRAPHS = "".join(f"<p>{p}</p>" for p in ENGLISH)
+
+
+def meta_of(body: str, head: str = "<title>Bridge to close</title>"):
+    return page_metadata(LexborHTMLParser(page(body, head)))
+
+
+def ld(obj: str) -> str:
+    return f'<script type="application/ld+json">{obj}</script>'
+
+
+@pytest.mark.parametrize(("url", "day"), [
+    ("https://gazette.example/2023/11/05/bridge/", "2023-11-05"),
+    ("https://gazette.example/home/2017/7/12/montauk", "2017-07-12"),
+    ("https://gazette.example/2024-03-05-bridge.html", "2024-03-05"),
+    ("https://gazette.example/2023/02/30/bridge/", None),       # no such day
+    ("https://gazette.example/news/2023/bridge-1105.html", None),
+    (None, None),
+])
+def test_the_date_in_a_url_path(url: str | None, day: str | None) -> None:
+    assert date_in_url(url) == day
+
+
+def test_the_url_date_beats_a_utc_timestamp_of_the_next_day(rules) -> None:
+    head = ('<title>Bridge to close</title>'
+            '<meta property="article:published_time" content="2020-02-25T02:25:54+00:00">')
+    record = extract_html(page(PARAGRAPHS, head), url="https://gazette.example/2020/02/24/bridge/",
+                          rules=rules)
+    assert record.published == "2020-02-24"
+
+
+def test_a_declared_date_without_a_day_is_passed_over() -> None:
+    head = ('<meta property="article:published_time" content="2:33 PM">'
+            + ld('{"@type": "NewsArticle", "headline": "Bridge to close", '
+                 '"datePublished": "2024-03-05T09:30:00Z"}'))
+    assert meta_of(PARAGRAPHS, head).published == "2024-03-05"
+
+
+def test_the_date_line_under_the_headline_beats_a_json_ld_date() -> None:
+    head = ld('{"@type": "NewsArticle", "headline": "Bridge to close", '
+              '"datePublished": "2021-08-12T19:35:44+00:00"}')
+    body = ('<article><h1>Bridge to close</h1><div class="meta"><span>Last updated: '
+            f'February 22, 2025</span></div>{PARAGRAPHS}</article>')
+    assert meta_of(body, head).published == "2025-02-22"
+
+
+def test_article_published_time_beats_the_date_line() -> None:
+    head = '<meta property="article:published_time" content="2024-03-05T09:30:00+01:00">'
+    body = f'<h1>Bridge to close</h1><p>6 March 2024</p>{PARAGRAPHS}'
+    assert meta_of(body, head).published == "2024-03-05"
+
+
+def test_a_date_in_a_sentence_near_the_headline_is_a_last_resort() -> None:
+    body = (f'<h1>Bridge to close</h1><p>The bridge closes on 5 March 2024, the council says.</p>'
+            f'{PARAGRAPHS}')
+    assert meta_of(body).published == "2024-03-05"
+    head = '<meta name="date" content="2024-03-01">'
+    assert meta_of(body, head).published == "2024-03-01"
+
+
+def test_dates_in_scripts_after_the_headline_are_not_read() -> None:
+    body = (f'<h1>Bridge to close</h1><script>var built = "2019-01-01";</script>'
+            f'<p>5 March 2024</p>{PARAGRAPHS}')
+    assert meta_of(body).published == "2024-03-05"
+
+
+def test_declared_dates_are_given_as_days() -> None:
+    head = '<meta property="article:published_time" content="Tue, 05 Mar 2024 09:30:00 GMT">'
+    assert meta_of(PARAGRAPHS, head).published == "2024-03-05"
