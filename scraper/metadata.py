@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import cache
 from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
 from .bylines import byline_name
 from .dates import find_date, is_date_line
-from .normalize import clean_line
+from .normalize import clean_line, match_key
 
 _ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "reportagenewsarticle", "webpage",
                   "analysisnewsarticle", "opinionnewsarticle", "liveblogposting", "report",
@@ -27,10 +29,14 @@ _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•»«/]\s+")
 _MAX_JSON = 500_000
 _HIDDEN = "script, style, noscript, template"
 _HIDDEN_TAGS = frozenset(_HIDDEN.split(", "))
-# The date under the headline: sought among this many texts after the page's first <h1>,
-# in texts of at most this many characters.
+# The date line of the headline: sought among this many texts after the headline's <h1>,
+# then this many before it, in texts of at most this many characters.
 HEADLINE_WINDOW = 40
+BEFORE_WINDOW = 8
 MAX_DATE_TEXT = 120
+# Elements marked as a date, the first few of them read when nothing else dates the page.
+_DATE_ELEMENTS = '[class*="date"], [id*="date"]'
+MAX_DATE_ELEMENTS = 10
 # <meta> names of a publication date, after `article:published_time`, in order.
 _DATE_META = ("og:published_time", "datepublished", "date", "dc.date", "parsely-pub-date")
 _AUTHOR_ELEMENTS = ", ".join(
@@ -69,10 +75,12 @@ def page_metadata(tree: LexborHTMLParser) -> PageMeta:
         _person(meta.get("parsely-author")), _person(meta.get("dc.creator")),
         _person(_itemprop(tree, "author")), _person(_text(tree.css_first('a[rel="author"]'))),
         _byline_element(tree))))
-    date_line, date_near = _dates_after_headline(tree)
-    published = _first_date(meta.get("article:published_time"), date_line,
-                            _string(ld.get("datePublished")), *(meta.get(k) for k in _DATE_META),
-                            _itemprop(tree, "datePublished"), _time(tree), date_near)
+    near_headline = cache(lambda: _dates_near_headline(_headline_element(tree, title)))
+    published = _first_date(
+        meta.get("article:published_time"), lambda: near_headline()[0],
+        _string(ld.get("datePublished")), *(meta.get(key) for key in _DATE_META),
+        lambda: _itemprop(tree, "datePublished"), lambda: _time(tree),
+        lambda: _dated_element(tree), lambda: near_headline()[1])
     root = tree.css_first("html")
     language = _first(root.attributes.get("lang") if root is not None else None,
                       meta.get("content-language"), meta.get("og:locale"),
@@ -91,9 +99,11 @@ def _first(*values: Any) -> str | None:
     return None
 
 
-def _first_date(*values: str | None) -> str | None:
-    """The first value that names a day, as YYYY-MM-DD."""
-    for value in values:
+def _first_date(*sources: str | Callable[[], str | None] | None) -> str | None:
+    """The first source that names a day, as YYYY-MM-DD; a callable is a source read only
+    when the ones before it name none."""
+    for source in sources:
+        value = source() if callable(source) else source
         day = find_date(value) if value else None
         if day:
             return day
@@ -222,13 +232,27 @@ def _time(tree: LexborHTMLParser) -> str | None:
     return None
 
 
-def _dates_after_headline(tree: LexborHTMLParser) -> tuple[str | None, str | None]:
-    """(the first date line, the first date in any short text) among the texts that
-    follow the page's first <h1>, as YYYY-MM-DD."""
-    h1 = tree.css_first("h1")
+def _headline_element(tree: LexborHTMLParser, title: str | None) -> Any:
+    """The <h1> showing the headline: the one reading as `title`, else the first in an
+    <article>, else the first of the page; None without an <h1>."""
+    h1s = tree.css("h1")
+    if len(h1s) > 1:
+        key = match_key(title or "")
+        for h1 in h1s:
+            if key and match_key(visible_text(h1) or "") == key:
+                return h1
+        in_article = tree.css_first("article h1")
+        if in_article is not None:
+            return in_article
+    return h1s[0] if h1s else None
+
+
+def _dates_near_headline(h1: Any) -> tuple[str | None, str | None]:
+    """(the date line under the headline element, else just above it; the first date in
+    any short text after it), as YYYY-MM-DD."""
     if h1 is None:
         return None, None
-    line = near = None
+    near = None
     for text in _texts_after(h1, HEADLINE_WINDOW):
         if len(text) > MAX_DATE_TEXT:
             continue
@@ -236,9 +260,11 @@ def _dates_after_headline(tree: LexborHTMLParser) -> tuple[str | None, str | Non
         if day:
             near = near or day
             if is_date_line(text):
-                line = day
-                break
-    return line, near
+                return day, near
+    for text in _texts_before(h1, BEFORE_WINDOW):
+        if len(text) <= MAX_DATE_TEXT and is_date_line(text):
+            return find_date(text), near
+    return None, near
 
 
 def _texts_after(node: Any, limit: int) -> list[str]:
@@ -263,6 +289,39 @@ def _texts_after(node: Any, limit: int) -> list[str]:
                 if len(texts) == limit:
                     break
     return texts
+
+
+def _texts_before(node: Any, limit: int) -> list[str]:
+    """The last `limit` non-empty texts before `node` in the <body>, nearest first, not
+    counting scripts, styles and templates."""
+    texts: list[str] = []
+    current = node
+    while len(texts) < limit:
+        while current is not None and current.prev is None:
+            current = current.parent
+            if current is not None and current.tag == "body":
+                return texts
+        if current is None:
+            break
+        current = current.prev
+        if current.tag in _HIDDEN_TAGS or current.tag == "head":
+            continue
+        inside = [text for text in (
+            (item.text_content or "").strip() for item in current.traverse(include_text=True)
+            if item.tag == "-text" and (item.parent is None or item.parent.tag not in _HIDDEN_TAGS))
+            if text]
+        texts.extend(reversed(inside[-(limit - len(texts)):]))
+    return texts
+
+
+def _dated_element(tree: LexborHTMLParser) -> str | None:
+    """The day of the first element marked as a date (class or id "date") that reads
+    as a date line."""
+    for node in tree.css(_DATE_ELEMENTS)[:MAX_DATE_ELEMENTS]:
+        text = visible_text(node) or ""
+        if len(text) <= MAX_DATE_TEXT and is_date_line(text):
+            return find_date(text)
+    return None
 
 
 def _json_ld(tree: LexborHTMLParser) -> dict[str, Any]:

@@ -79,3 +79,21 @@ def test_dates_in_scripts_after_the_headline_are_not_read() -> None:
 def test_declared_dates_are_given_as_days() -> None:
     head = '<meta property="article:published_time" content="Tue, 05 Mar 2024 09:30:00 GMT">'
     assert meta_of(PARAGRAPHS, head).published == "2024-03-05"
+
+
+def test_the_date_line_is_read_under_the_h1_showing_the_headline() -> None:
+    head = '<meta property="og:title" content="Bridge to close">'
+    body = ('<header><h1>The Riverside Gazette</h1><p>1 January 2020</p></header>'
+            f'<article><h1>Bridge to close</h1><p>5 March 2024</p>{PARAGRAPHS}</article>')
+    assert meta_of(body, head).published == "2024-03-05"
+
+
+def test_a_date_line_just_above_the_headline_counts_too() -> None:
+    body = (f'<div class="kicker"><span>Politics</span><span>05.03.2024</span></div>'
+            f'<h1>Bridge to close</h1>{PARAGRAPHS}')
+    assert meta_of(body).published == "2024-03-05"
+
+
+def test_a_page_without_a_headline_element_is_dated_by_an_element_marked_as_a_date() -> None:
+    body = f'<h2 class="date-header"><span>Tuesday, 5 March 2024</span></h2>{PARAGRAPHS}'
+    assert meta_of(body).published == "2024-03-05"
