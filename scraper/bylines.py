@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 from .dates import find_date
 from .lines import words
+from .normalize import clean_line
 
 # Words that introduce an author's name, by language (lower case).
 BYLINE_PREFIXES = (
@@ -19,6 +21,24 @@ _BYLINE = re.compile(rf"^(?:{_PREFIX})\s*[:：]?\s+(?P<name>\S.*)$", re.I)
 # Where a name stops: a digit (date, reading time), a separator, or a bracket.
 _NAME_END = re.compile(r"\s*(?:[0-9٠-٩۰-۹|·•—–/(\[]|\s-\s|,\s|،).*$")
 MAX_BYLINE_WORDS = 10
+# Words that introduce a name in an author field or link only ("View all posts by X",
+# "Text: X"): too common in prose to mark a byline line of a text.
+AUTHOR_FIELD_PREFIXES = (
+    "text", "interview", "geschrieben von", "verfasst von", "ein beitrag von", "beitrag von",
+    "artikel von", "alle beiträge von", "zeige alle beiträge von", "view all posts by",
+    "all posts by", "posts by", "more from", "publié par", "escrito por", "scritto da",
+)
+# Byline words that also begin surnames (von Trapp, Di Maio): kept before a single word.
+_NAME_PARTICLES = {"von", "di", "da", "door", "av", "par", "por"}
+_FIELD_PREFIX = re.compile(
+    r"^(?P<prefix>{})\s*(?P<colon>[:：])?\s+".format("|".join(sorted(
+        (re.escape(p) for p in (*BYLINE_PREFIXES, *AUTHOR_FIELD_PREFIXES)), key=len, reverse=True))),
+    re.I)
+_HANDLE = re.compile(r"(?<![\w.])@\w+")
+_EMAIL = re.compile(r"\b[\w.%+-]+@[\w.-]+\.[a-z]{2,}\b", re.I)
+_PREFIX_WORDS = frozenset(p.casefold() for p in (*BYLINE_PREFIXES, *AUTHOR_FIELD_PREFIXES))
+_EDGES = " \"'“”„«»‘’:,;|-–—"
+MAX_AUTHOR_CHARS = 120
 
 
 def byline_name(line: str) -> str | None:
@@ -41,3 +61,23 @@ def name_beside_date(line: str) -> str | None:
         return None
     head = byline_name(head) or head.strip()
     return head if 0 < words(head) <= 4 else None
+
+
+def author_name(value: str | None) -> str | None:
+    """The name (or names) an author field holds, without a byline word ("By", "Von",
+    "View all posts by"), @handles, e-mail addresses, HTML entities or quotes around it;
+    None for a URL or a text too long to be a name."""
+    if not value:
+        return None
+    text = clean_line(html.unescape(value))
+    if not text or len(text) > MAX_AUTHOR_CHARS or text.startswith(("http://", "https://", "/", "www.")):
+        return None
+    text = clean_line(_HANDLE.sub(" ", _EMAIL.sub(" ", text)))
+    match = _FIELD_PREFIX.match(text)
+    if match:
+        rest = text[match.end():]
+        if match.group("colon") or match.group("prefix").casefold() not in _NAME_PARTICLES \
+                or len(rest.split()) > 1:
+            text = rest
+    text = text.strip(_EDGES)
+    return text if text and text.casefold() not in _PREFIX_WORDS else None

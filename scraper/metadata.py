@@ -18,7 +18,7 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
-from .bylines import byline_name
+from .bylines import author_name, byline_name
 from .dates import find_date, is_date_line
 from .normalize import clean_line, match_key
 
@@ -27,6 +27,7 @@ _ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "reportagenewsarticle
                   "scholarlyarticle", "techarticle", "posting", "socialmediaposting"}
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•»«/]\s+")
 _MAX_JSON = 500_000
+MAX_AUTHORS = 10  # names read from a JSON-LD list of authors
 _HIDDEN = "script, style, noscript, template"
 _HIDDEN_TAGS = frozenset(_HIDDEN.split(", "))
 # The date line of the headline: sought among this many texts after the headline's <h1>,
@@ -135,7 +136,7 @@ def _string(value: Any) -> str | None:
 def _name(value: Any) -> str | None:
     """A JSON-LD person or organisation (or a list of them) as a display name."""
     if isinstance(value, list):
-        names = [n for n in (_name(v) for v in value[:5]) if n]
+        names = [n for n in (_name(v) for v in value[:MAX_AUTHORS]) if n]
         return ", ".join(names) if names else None
     if isinstance(value, dict):
         return _person(_string(value.get("name")))
@@ -144,9 +145,7 @@ def _name(value: Any) -> str | None:
 
 def _person(value: str | None) -> str | None:
     """A name, not a URL or a handle."""
-    if not value or value.startswith(("http://", "https://", "/")) or len(value) > 120:
-        return None
-    return value
+    return author_name(value)
 
 
 def _byline_element(tree: LexborHTMLParser) -> str | None:
@@ -325,8 +324,11 @@ def _dated_element(tree: LexborHTMLParser) -> str | None:
 
 
 def _json_ld(tree: LexborHTMLParser) -> dict[str, Any]:
-    """The first article-like JSON-LD object of the page, or {}."""
-    fallback: dict[str, Any] = {}
+    """The first article-like JSON-LD object of the page, or {}; an author given as an
+    `@id` reference (Yoast's graphs) is replaced by the page's object with that `@id`."""
+    chosen: dict[str, Any] | None = None
+    fallback: dict[str, Any] | None = None
+    by_id: dict[str, dict[str, Any]] = {}
     for node in tree.css('script[type="application/ld+json"]'):
         raw = node.text(deep=True) or ""
         if len(raw) > _MAX_JSON:
@@ -336,14 +338,32 @@ def _json_ld(tree: LexborHTMLParser) -> dict[str, Any]:
         except ValueError:
             continue
         for obj in _objects(data, 0):
+            ident = obj.get("@id")
+            if isinstance(ident, str) and len(obj) > 1:
+                by_id.setdefault(ident, obj)
+            if chosen is not None:
+                continue
             kind = obj.get("@type")
             kinds = {k.casefold() for k in (kind if isinstance(kind, list) else [kind])
                      if isinstance(k, str)}
             if kinds & _ARTICLE_TYPES and (obj.get("headline") or obj.get("datePublished")):
                 if kinds - {"webpage"}:
-                    return obj
-                fallback = fallback or obj
-    return fallback
+                    chosen = obj
+                else:
+                    fallback = fallback or obj
+    found = chosen or fallback or {}
+    if by_id and found.get("author") is not None:
+        found = {**found, "author": _resolved(found["author"], by_id)}
+    return found
+
+
+def _resolved(value: Any, by_id: dict[str, dict[str, Any]]) -> Any:
+    """A JSON-LD value with `{"@id": ...}` references replaced by the objects they name."""
+    if isinstance(value, list):
+        return [_resolved(item, by_id) for item in value[:MAX_AUTHORS]]
+    if isinstance(value, dict) and "name" not in value and isinstance(value.get("@id"), str):
+        return by_id.get(value["@id"], value)
+    return value
 
 
 def _objects(data: Any, depth: int):

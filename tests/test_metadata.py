@@ -6,6 +6,7 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from scraper import extract_html
+from scraper.bylines import author_name
 from scraper.dates import date_in_url
 from scraper.metadata import page_metadata
 from tests.test_extract import ENGLISH, page
@@ -97,3 +98,36 @@ def test_a_date_line_just_above_the_headline_counts_too() -> None:
 def test_a_page_without_a_headline_element_is_dated_by_an_element_marked_as_a_date() -> None:
     body = f'<h2 class="date-header"><span>Tuesday, 5 March 2024</span></h2>{PARAGRAPHS}'
     assert meta_of(body).published == "2024-03-05"
+
+
+@pytest.mark.parametrize(("field", "name"), [
+    ("By Jane Doe", "Jane Doe"),
+    ("Zeige alle Beiträge von Cem Basman", "Cem Basman"),
+    ("Interview: Julia Lauter", "Julia Lauter"),
+    ("von Roland Brockmann und Sebastian Drescher", "Roland Brockmann und Sebastian Drescher"),
+    ("Von Trapp", "Von Trapp"),                       # a surname, not a byline word
+    ('"David Kim"', "David Kim"),
+    ("Maria &amp; Katerina", "Maria & Katerina"),
+    ("Williams Perdomo @wperdomod", "Williams Perdomo"),
+    ("@NatGeoUK", None),
+    ("https://www.facebook.com/jane.doe", None),
+    ("Author", None),
+])
+def test_author_fields_are_read_as_names(field: str, name: str | None) -> None:
+    assert author_name(field) == name
+
+
+def test_a_json_ld_author_given_by_id_reference_is_resolved() -> None:
+    head = ld('{"@context": "https://schema.org", "@graph": ['
+              '{"@type": "Article", "headline": "Bridge to close", '
+              '"author": {"@id": "https://gazette.example/#/schema/person/1"}}, '
+              '{"@type": "Person", "@id": "https://gazette.example/#/schema/person/1", '
+              '"name": "Jane Doe"}]}')
+    assert meta_of(PARAGRAPHS, head).author == "Jane Doe"
+
+
+def test_every_author_of_a_json_ld_list_is_kept() -> None:
+    names = ["Ann Lee", "Bo Chen", "Cy Young", "Di Lu", "Ed Kim", "Flo Rida", "Gus Ho", "Hal Oz"]
+    authors = ", ".join(f'{{"@type": "Person", "name": "{n}"}}' for n in names)
+    head = ld(f'{{"@type": "Article", "headline": "Bridge to close", "author": [{authors}]}}')
+    assert meta_of(PARAGRAPHS, head).author == ", ".join(names)
