@@ -28,6 +28,8 @@ _ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "reportagenewsarticle
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•»«/]\s+")
 _MAX_JSON = 500_000
 MAX_AUTHORS = 10  # names read from a JSON-LD list of authors
+# <meta> names of the author, in order.
+_AUTHOR_META = ("author", "article:author", "parsely-author", "dc.creator")
 _HIDDEN = "script, style, noscript, template"
 _HIDDEN_TAGS = frozenset(_HIDDEN.split(", "))
 # The date line of the headline: sought among this many texts after the headline's <h1>,
@@ -71,11 +73,10 @@ def page_metadata(tree: LexborHTMLParser) -> PageMeta:
     title = _first(_clean_title(ld.get("headline"), site), _clean_title(meta.get("og:title"), site),
                    _clean_title(meta.get("twitter:title"), site), _itemprop(tree, "headline"),
                    _single_h1(tree), _clean_title(_text(tree.css_first("title")), site))
-    author = _first(*(_not_site(value, site) for value in (
-        _name(ld.get("author")), _person(meta.get("author")), _person(meta.get("article:author")),
-        _person(meta.get("parsely-author")), _person(meta.get("dc.creator")),
-        _person(_itemprop(tree, "author")), _person(_text(tree.css_first('a[rel="author"]'))),
-        _byline_element(tree))))
+    author = _first_author(
+        site, _name(ld.get("author")), *(meta.get(key) for key in _AUTHOR_META),
+        lambda: _itemprop(tree, "author"), lambda: _text(tree.css_first('a[rel="author"]')),
+        lambda: _byline_element(tree))
     near_headline = cache(lambda: _dates_near_headline(_headline_element(tree, title)))
     published = _first_date(
         meta.get("article:published_time"), lambda: near_headline()[0],
@@ -139,13 +140,8 @@ def _name(value: Any) -> str | None:
         names = [n for n in (_name(v) for v in value[:MAX_AUTHORS]) if n]
         return ", ".join(names) if names else None
     if isinstance(value, dict):
-        return _person(_string(value.get("name")))
-    return _person(value) if isinstance(value, str) else None
-
-
-def _person(value: str | None) -> str | None:
-    """A name, not a URL or a handle."""
-    return author_name(value)
+        return author_name(_string(value.get("name")))
+    return author_name(value) if isinstance(value, str) else None
 
 
 def _byline_element(tree: LexborHTMLParser) -> str | None:
@@ -162,16 +158,25 @@ def _byline_element(tree: LexborHTMLParser) -> str | None:
     return None
 
 
-def _not_site(name: str | None, site: str | None) -> str | None:
-    """A byline, not the publication's own name or domain standing in for one."""
-    if not name:
-        return None
+def _first_author(site: str | None, *sources: str | Callable[[], str | None] | None) -> str | None:
+    """The first source that names someone; a callable is read only when the ones before
+    it name nobody. The publication's own name or domain standing in for a byline is
+    passed over while a later source names someone else."""
+    stand_in = None
+    for source in sources:
+        name = author_name(source() if callable(source) else source)
+        if not name:
+            continue
+        if not _is_site(name, site):
+            return name
+        stand_in = stand_in or name
+    return stand_in
+
+
+def _is_site(name: str, site: str | None) -> bool:
+    """Whether the name is the publication's (its site name or a domain)."""
     key = name.casefold().strip()
-    if site and key == site.casefold():
-        return None
-    if " " not in key and "." in key:  # example.com
-        return None
-    return name
+    return bool(site and key == site.casefold()) or (" " not in key and "." in key)
 
 
 def _clean_title(title: str | None, site: str | None) -> str | None:

@@ -131,3 +131,11 @@ def test_every_author_of_a_json_ld_list_is_kept() -> None:
     authors = ", ".join(f'{{"@type": "Person", "name": "{n}"}}' for n in names)
     head = ld(f'{{"@type": "Article", "headline": "Bridge to close", "author": [{authors}]}}')
     assert meta_of(PARAGRAPHS, head).author == ", ".join(names)
+
+
+def test_the_site_name_is_the_author_when_no_source_names_anyone_else() -> None:
+    head = ('<meta property="og:site_name" content="Paige Brunton">'
+            '<meta name="author" content="Paige Brunton">')
+    assert meta_of(PARAGRAPHS, head).author == "Paige Brunton"
+    byline = '<span class="author">By Jane Doe</span>'
+    assert meta_of(byline + PARAGRAPHS, head).author == "Jane Doe"
