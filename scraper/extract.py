@@ -16,6 +16,7 @@ import trafilatura
 from selectolax.lexbor import LexborHTMLParser
 
 from . import site_rules
+from .bylines import author_name
 from .clean import Kind, classify
 from .dates import date_in_url, find_date
 from .decode import decode_bytes
@@ -69,7 +70,7 @@ def extract_html(html: str | bytes, *, url: str | None = None, rules: Rules | No
     claimed = rules.for_html(tree, url)
     found = site_rules.metadata(tree, claimed)
     if found is not None:  # the rules' selectors win, but a machine-readable date first
-        meta = PageMeta(title=found.title, author=found.author,
+        meta = PageMeta(title=found.title, author=author_name(found.author),
                         published=meta.published or found.published).fill(meta)
     site_rules.strip(tree, claimed)
     matched = site_rules.body(tree, claimed)

@@ -29,7 +29,9 @@ _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•»«/]\s+")
 _MAX_JSON = 500_000
 MAX_AUTHORS = 10  # names read from a JSON-LD list of authors
 # <meta> names of the author, in order.
-_AUTHOR_META = ("author", "article:author", "parsely-author", "dc.creator")
+_AUTHOR_META = ("author", "article:author", "og:article:author", "parsely-author", "dc.creator",
+                "dc:creator", "dcterms.creator", "sailthru.author", "cxenseparse:author",
+                "citation_author")
 _HIDDEN = "script, style, noscript, template"
 _HIDDEN_TAGS = frozenset(_HIDDEN.split(", "))
 # The date line of the headline: sought among this many texts after the headline's <h1>,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from scraper import extract_html
+from scraper import extract_html, load_rules
 from scraper.bylines import author_name
 from scraper.dates import date_in_url
 from scraper.metadata import page_metadata
@@ -139,3 +139,18 @@ def test_the_site_name_is_the_author_when_no_source_names_anyone_else() -> None:
     assert meta_of(PARAGRAPHS, head).author == "Paige Brunton"
     byline = '<span class="author">By Jane Doe</span>'
     assert meta_of(byline + PARAGRAPHS, head).author == "Jane Doe"
+
+
+@pytest.mark.parametrize("name", ["sailthru.author", "citation_author", "dc:creator"])
+def test_author_from_other_meta_names(name: str) -> None:
+    head = f'<meta name="{name}" content="Mary Marlowe Leverette">'
+    assert meta_of(PARAGRAPHS, head).author == "Mary Marlowe Leverette"
+
+
+def test_a_rule_selected_author_is_read_as_a_name(tmp_path) -> None:
+    (tmp_path / "site.toml").write_text('name = "s"\n[match]\ndomains = ["s.example"]\n'
+                                        '[extract]\nauthor = ["span.by"]\n', encoding="utf-8")
+    body = f'<span class="by">By Williams Perdomo @wperdomod</span>{PARAGRAPHS}'
+    record = extract_html(page(body, "<title>Bridge to close</title>"), url="https://s.example/a",
+                          rules=load_rules(tmp_path))
+    assert record.author == "Williams Perdomo"
