@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-from .dates import find_date
+from .dates import MONTHS, find_date
 from .lines import words
 from .normalize import clean_line
 
@@ -24,7 +24,8 @@ MAX_BYLINE_WORDS = 10
 # Words that introduce a name in an author field or link only ("View all posts by X",
 # "Text: X"): too common in prose to mark a byline line of a text.
 AUTHOR_FIELD_PREFIXES = (
-    "text", "interview", "geschrieben von", "verfasst von", "ein beitrag von", "beitrag von",
+    "text", "interview", "text by", "story by", "recipe by", "photos by", "geschrieben von",
+    "verfasst von", "erstellt von", "veröffentlicht von", "ein beitrag von", "beitrag von",
     "artikel von", "alle beiträge von", "zeige alle beiträge von", "view all posts by",
     "all posts by", "posts by", "more from", "publié par", "escrito por", "scritto da",
 )
@@ -37,8 +38,22 @@ _FIELD_PREFIX = re.compile(
 _HANDLE = re.compile(r"(?<![\w.])@\w+")
 _EMAIL = re.compile(r"\b[\w.%+-]+@[\w.-]+\.[a-z]{2,}\b", re.I)
 _PREFIX_WORDS = frozenset(p.casefold() for p in (*BYLINE_PREFIXES, *AUTHOR_FIELD_PREFIXES))
-_EDGES = " \"'“”„«»‘’:,;|-–—"
+_EDGES = " \"'“”„«»‘’:,;|-–—*"
 MAX_AUTHOR_CHARS = 120
+# Where a name shown in an author element stops: a digit (its date), a separator or a
+# bracket; unlike in a byline line, a comma may join co-authors.
+_SHOWN_NAME_END = re.compile(r"\s*(?:[0-9٠-٩۰-۹|·•—–/(\[]|\s-\s).*$")
+# Words that introduce the date after a name ("Jane Doe am 12.03.", "Jane Doe on May 5").
+_DATE_WORDS = frozenset({"am", "um", "on", "at", "le", "il", "el", "vom", "published",
+                         "updated", "posted", "veröffentlicht", "aktualisiert", "publié",
+                         "publicado", "last"})
+_INNER_BY = re.compile(r"\s(?:by|von|par|por|door)\s+(?=\S)", re.I)
+_CO_AUTHORS = re.compile(r"\s*(?:[,;&]|\s(?:and|und|et|y)\s)\s*", re.I)
+MAX_NAME_WORDS = 4  # in each name an author element shows
+# Lower-case words inside names.
+_PARTICLES = frozenset({"von", "van", "der", "den", "de", "da", "di", "del", "della", "la", "le",
+                        "du", "dos", "das", "bin", "al", "el", "ter", "zu", "y"})
+MAX_SHOWN_NAMES = 10
 
 
 def byline_name(line: str) -> str | None:
@@ -81,3 +96,34 @@ def author_name(value: str | None) -> str | None:
             text = rest
     text = text.strip(_EDGES)
     return text if text and text.casefold() not in _PREFIX_WORDS else None
+
+
+def shown_name(text: str) -> str | None:
+    """The name (or names) an author element shows: "By Jane Doe - 5 May 2024", "Jane Doe
+    am 12.03.2024", "Ann Lee, Bo Chen"; None when it holds more than a few words a name."""
+    text = clean_line(text)
+    inner = _INNER_BY.search(text)
+    if inner and any(c.isdigit() for c in text[:inner.start()]):  # "Posted on 5 May by X"
+        text = text[inner.end():]
+    end = _SHOWN_NAME_END.search(text)
+    dated = end is not None and end.group().strip()[:1].isdigit()
+    name = author_name(text[:end.start()] if end else text)
+    if not name:
+        return None
+    words_ = name.split()
+    for i, word in enumerate(words_):
+        key = word.casefold().rstrip(".:,")
+        if i and (key in _DATE_WORDS or (dated and i == len(words_) - 1 and key in MONTHS)):
+            words_ = words_[:i]
+            break
+    name = " ".join(words_).strip(_EDGES)
+    parts = [part.split() for part in _CO_AUTHORS.split(name) if part]
+    if not parts or len(parts) > MAX_SHOWN_NAMES or not all(map(_name_like, parts)):
+        return None
+    return name
+
+
+def _name_like(words_: list[str]) -> bool:
+    """A few words, at most one of them lower case besides particles (von, de, van der)."""
+    lower = sum(1 for word in words_ if word[:1].islower() and word.casefold() not in _PARTICLES)
+    return len(words_) <= MAX_NAME_WORDS and lower <= 1

@@ -18,7 +18,7 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
-from .bylines import author_name, byline_name
+from .bylines import author_name, shown_name
 from .dates import find_date, is_date_line
 from .normalize import clean_line, match_key
 
@@ -48,6 +48,17 @@ _AUTHOR_ELEMENTS = ", ".join(
     f"{tag}{attr}" for tag in ("a", "address", "div", "p", "span", "strong")
     for attr in ("#author", ".author", '[class*="author-name"]', '[class*="authorName"]',
                  '[class*="AuthorName"]', ".byline-name", '[data-testid="AuthorURL"]'))
+# Then any element whose class or id says author or byline (author-by-line, post-author,
+# entry-meta-author vcard...), outside comments and forms; the first few are read.
+_BYLINE_ELEMENTS = ('[class*="author"], [class*="Author"], [id*="author"], [class*="byline"], '
+                    '[class*="Byline"], [data-component*="Byline"]')
+_NOT_BYLINE_TAGS = frozenset({"input", "textarea", "label", "button", "select", "option", "form",
+                              "img", "svg", "picture", "figure", "time", "meta", "link", "body",
+                              "html", "script", "style", "noscript", "template"})
+_NOT_BYLINE_CONTEXT = re.compile(r"comment|respond|reply|sidebar|widget|related|footer", re.I)
+MAX_BYLINE_ELEMENTS = 15
+MAX_AUTHOR_TEXT = 200
+MAX_BYLINE_DEPTH = 10
 
 
 @dataclass(frozen=True)
@@ -78,7 +89,7 @@ def page_metadata(tree: LexborHTMLParser) -> PageMeta:
     author = _first_author(
         site, _name(ld.get("author")), *(meta.get(key) for key in _AUTHOR_META),
         lambda: _itemprop(tree, "author"), lambda: _text(tree.css_first('a[rel="author"]')),
-        lambda: _byline_element(tree))
+        lambda: _byline_element(tree), lambda: _marked_byline(tree))
     near_headline = cache(lambda: _dates_near_headline(_headline_element(tree, title)))
     published = _first_date(
         meta.get("article:published_time"), lambda: near_headline()[0],
@@ -149,15 +160,43 @@ def _name(value: Any) -> str | None:
 def _byline_element(tree: LexborHTMLParser) -> str | None:
     """The name in an element marked as the author's (class or id author, author-name)."""
     for node in tree.css(_AUTHOR_ELEMENTS)[:5]:
-        text = clean_line(visible_text(node) or "")
-        if not text or len(text) > 120:
-            continue
-        name = byline_name(text)
+        name = _element_name(node)
         if name:
             return name
-        if len(text.split()) <= 4 and not any(c.isdigit() for c in text):
-            return text
     return None
+
+
+def _marked_byline(tree: LexborHTMLParser) -> str | None:
+    """The name in the first element whose class or id says author or byline, outside
+    comments, forms and sidebars."""
+    for node in tree.css(_BYLINE_ELEMENTS)[:MAX_BYLINE_ELEMENTS]:
+        if node.tag in _NOT_BYLINE_TAGS or _in_chrome(node):
+            continue
+        name = _element_name(node)
+        if name:
+            return name
+    return None
+
+
+def _in_chrome(node: Any) -> bool:
+    """Whether the element is in a comment thread, a form or a sidebar."""
+    for _ in range(MAX_BYLINE_DEPTH):
+        if node is None:
+            return False
+        if node.tag in ("form", "footer", "aside"):
+            return True
+        attrs = node.attributes
+        names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+        if _NOT_BYLINE_CONTEXT.search(names):
+            return True
+        node = node.parent
+    return False
+
+
+def _element_name(node: Any) -> str | None:
+    """The name an author element shows (see `bylines.shown_name`)."""
+    text = visible_text(node) or ""
+    return shown_name(text) if len(text) <= MAX_AUTHOR_TEXT else None
 
 
 def _first_author(site: str | None, *sources: str | Callable[[], str | None] | None) -> str | None:

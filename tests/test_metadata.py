@@ -6,7 +6,7 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from scraper import extract_html, load_rules
-from scraper.bylines import author_name
+from scraper.bylines import author_name, shown_name
 from scraper.dates import date_in_url
 from scraper.metadata import page_metadata
 from tests.test_extract import ENGLISH, page
@@ -154,3 +154,42 @@ def test_a_rule_selected_author_is_read_as_a_name(tmp_path) -> None:
     record = extract_html(page(body, "<title>Bridge to close</title>"), url="https://s.example/a",
                           rules=load_rules(tmp_path))
     assert record.author == "Williams Perdomo"
+
+
+@pytest.mark.parametrize("element", [
+    '<p class="byline">By Jane Doe</p>',
+    '<span class="entry-meta-author vcard"><a class="fn">Jane Doe</a></span>',
+    '<div id="author_header">Jane Doe</div>',
+    '<div class="author-and-date">By Jane Doe - March 5, 2024</div>',
+    '<div class="post-byline">Posted on 5 March 2024 by Jane Doe</div>',
+    '<span class="meta-author">Jane Doe am 05.03.2024</span>',
+])
+def test_author_from_an_element_whose_class_says_author_or_byline(element: str) -> None:
+    body = f"<h1>Bridge to close</h1>{element}{PARAGRAPHS}"
+    assert meta_of(body).author == "Jane Doe"
+
+
+def test_co_authors_shown_in_a_byline_element_are_kept() -> None:
+    body = f'<p class="byline">By Ann Lee, Bo Chen and Cy Young</p>{PARAGRAPHS}'
+    assert meta_of(body).author == "Ann Lee, Bo Chen and Cy Young"
+
+
+def test_author_elements_in_comments_forms_and_sidebars_are_not_bylines() -> None:
+    body = (f"{PARAGRAPHS}"
+            '<div class="comments"><span class="comment-author">Sam Reader</span></div>'
+            '<form><p class="comment-form-author"><label>Name *</label></p></form>'
+            '<aside class="sidebar"><div class="author-box">Pat Blogger</div></aside>'
+            '<div class="author-bio">Jane writes about bridges and rivers for the gazette.</div>')
+    assert meta_of(body).author is None
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("By Jane Doe - 5 May 2024", "Jane Doe"),
+    ("MORITZ GATHMANN am 5. Mai 2024", "MORITZ GATHMANN"),
+    ("Jason Bates June 5, 2024", "Jason Bates"),
+    ("Kate May", "Kate May"),                  # a surname, not the date's month
+    ("Text by Hunter Dukes", "Hunter Dukes"),
+    ("Jane is our editor and loves walking by the river", None),
+])
+def test_the_name_an_author_element_shows(text: str, name: str | None) -> None:
+    assert shown_name(text) == name
