@@ -24,12 +24,13 @@ MAX_BYLINE_WORDS = 10
 # Words that introduce a name in an author field or link only ("View all posts by X",
 # "Text: X"): too common in prose to mark a byline line of a text.
 AUTHOR_FIELD_PREFIXES = (
-    "text", "interview", "text by", "story by", "recipe by", "photos by", "geschrieben von",
+    "text", "interview", "story by", "recipe by", "photos by", "geschrieben von",
     "verfasst von", "erstellt von", "veröffentlicht von", "ein beitrag von", "beitrag von",
     "artikel von", "alle beiträge von", "zeige alle beiträge von", "view all posts by",
     "all posts by", "posts by", "more from", "publié par", "escrito por", "scritto da",
 )
-# Byline words that also begin surnames (von Trapp, Di Maio): kept before a single word.
+# Byline words that also begin surnames (Von Trapp, Di Maio): kept, capitalised, before a
+# single word.
 _NAME_PARTICLES = {"von", "di", "da", "door", "av", "par", "por"}
 _FIELD_PREFIX = re.compile(
     r"^(?P<prefix>{})\s*(?P<colon>[:：])?\s+".format("|".join(sorted(
@@ -88,11 +89,13 @@ def author_name(value: str | None) -> str | None:
     if not text or len(text) > MAX_AUTHOR_CHARS or text.startswith(("http://", "https://", "/", "www.")):
         return None
     text = clean_line(_HANDLE.sub(" ", _EMAIL.sub(" ", text)))
-    match = _FIELD_PREFIX.match(text)
-    if match:
-        rest = text[match.end():]
-        if match.group("colon") or match.group("prefix").casefold() not in _NAME_PARTICLES \
-                or len(rest.split()) > 1:
+    for _ in range(2):  # "Text by Jane Doe"
+        match = _FIELD_PREFIX.match(text)
+        if not match:
+            break
+        rest, prefix = text[match.end():], match.group("prefix")
+        if match.group("colon") or prefix.casefold() not in _NAME_PARTICLES \
+                or prefix.islower() or len(rest.split()) > 1:
             text = rest
     text = text.strip(_EDGES)
     return text if text and text.casefold() not in _PREFIX_WORDS else None
@@ -113,9 +116,13 @@ def shown_name(text: str) -> str | None:
     words_ = name.split()
     for i, word in enumerate(words_):
         key = word.casefold().rstrip(".:,")
-        if i and (key in _DATE_WORDS or (dated and i == len(words_) - 1 and key in MONTHS)):
+        # "le", "el", "am" introduce a date in lower case; "Le Clerc" is a surname
+        date_word = key in _DATE_WORDS and (word.islower() or len(key) > 3)
+        if i and (date_word or (dated and i == len(words_) - 1 and key in MONTHS)):
             words_ = words_[:i]
             break
+    if dated and all(word.casefold().rstrip(".,") in MONTHS for word in words_):
+        return None  # "July 22, 2017": a date, no name
     name = " ".join(words_).strip(_EDGES)
     parts = [part.split() for part in _CO_AUTHORS.split(name) if part]
     if not parts or len(parts) > MAX_SHOWN_NAMES or not all(map(_name_like, parts)):

@@ -49,13 +49,14 @@ _AUTHOR_ELEMENTS = ", ".join(
     for attr in ("#author", ".author", '[class*="author-name"]', '[class*="authorName"]',
                  '[class*="AuthorName"]', ".byline-name", '[data-testid="AuthorURL"]'))
 # Then any element whose class or id says author or byline (author-by-line, post-author,
-# entry-meta-author vcard...), outside comments and forms; the first few are read.
+# entry-meta-author vcard...), outside comment threads and forms; the first few are read.
+# (Sidebar, widget and footer ancestors are no sign: page builders wrap articles in them.)
 _BYLINE_ELEMENTS = ('[class*="author"], [class*="Author"], [id*="author"], [class*="byline"], '
                     '[class*="Byline"], [data-component*="Byline"]')
 _NOT_BYLINE_TAGS = frozenset({"input", "textarea", "label", "button", "select", "option", "form",
                               "img", "svg", "picture", "figure", "time", "meta", "link", "body",
                               "html", "script", "style", "noscript", "template"})
-_NOT_BYLINE_CONTEXT = re.compile(r"comment|respond|reply|sidebar|widget|related|footer", re.I)
+_NOT_BYLINE_CONTEXT = re.compile(r"comment|respond|reply", re.I)
 MAX_BYLINE_ELEMENTS = 15
 MAX_AUTHOR_TEXT = 200
 MAX_BYLINE_DEPTH = 10
@@ -88,7 +89,8 @@ def page_metadata(tree: LexborHTMLParser) -> PageMeta:
                    _single_h1(tree), _clean_title(_text(tree.css_first("title")), site))
     author = _first_author(
         site, _name(ld.get("author")), *(meta.get(key) for key in _AUTHOR_META),
-        lambda: _itemprop(tree, "author"), lambda: _text(tree.css_first('a[rel="author"]')),
+        lambda: _marked_author(tree, '[itemprop="author"]'),
+        lambda: _marked_author(tree, 'a[rel="author"]'),
         lambda: _byline_element(tree), lambda: _marked_byline(tree))
     near_headline = cache(lambda: _dates_near_headline(_headline_element(tree, title)))
     published = _first_date(
@@ -166,9 +168,25 @@ def _byline_element(tree: LexborHTMLParser) -> str | None:
     return None
 
 
+def _marked_author(tree: LexborHTMLParser, selector: str) -> str | None:
+    """The author an element marked as such (microdata, rel=author) gives, outside
+    comment threads and forms: its `content`, else the name it shows."""
+    for node in tree.css(selector)[:MAX_BYLINE_ELEMENTS]:
+        if _in_chrome(node):
+            continue
+        content = node.attributes.get("content")
+        if content:
+            return content
+        name = node.css_first('[itemprop="name"]')
+        shown = _element_name(name if name is not None else node)
+        if shown:
+            return shown
+    return None
+
+
 def _marked_byline(tree: LexborHTMLParser) -> str | None:
     """The name in the first element whose class or id says author or byline, outside
-    comments, forms and sidebars."""
+    comment threads and forms."""
     for node in tree.css(_BYLINE_ELEMENTS)[:MAX_BYLINE_ELEMENTS]:
         if node.tag in _NOT_BYLINE_TAGS or _in_chrome(node):
             continue
@@ -179,11 +197,11 @@ def _marked_byline(tree: LexborHTMLParser) -> str | None:
 
 
 def _in_chrome(node: Any) -> bool:
-    """Whether the element is in a comment thread, a form or a sidebar."""
+    """Whether the element is in a comment thread or a form."""
     for _ in range(MAX_BYLINE_DEPTH):
         if node is None:
             return False
-        if node.tag in ("form", "footer", "aside"):
+        if node.tag == "form":
             return True
         attrs = node.attributes
         names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"

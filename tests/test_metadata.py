@@ -106,6 +106,7 @@ def test_a_page_without_a_headline_element_is_dated_by_an_element_marked_as_a_da
     ("Interview: Julia Lauter", "Julia Lauter"),
     ("von Roland Brockmann und Sebastian Drescher", "Roland Brockmann und Sebastian Drescher"),
     ("Von Trapp", "Von Trapp"),                       # a surname, not a byline word
+    ("von Redaktion", "Redaktion"),
     ('"David Kim"', "David Kim"),
     ("Maria &amp; Katerina", "Maria & Katerina"),
     ("Williams Perdomo @wperdomod", "Williams Perdomo"),
@@ -174,11 +175,10 @@ def test_co_authors_shown_in_a_byline_element_are_kept() -> None:
     assert meta_of(body).author == "Ann Lee, Bo Chen and Cy Young"
 
 
-def test_author_elements_in_comments_forms_and_sidebars_are_not_bylines() -> None:
+def test_author_elements_in_comments_and_forms_are_not_bylines() -> None:
     body = (f"{PARAGRAPHS}"
-            '<div class="comments"><span class="comment-author">Sam Reader</span></div>'
-            '<form><p class="comment-form-author"><label>Name *</label></p></form>'
-            '<aside class="sidebar"><div class="author-box">Pat Blogger</div></aside>'
+            '<div class="comments"><span class="comment-author" itemprop="author">Sam Reader'
+            '</span></div><form><p class="comment-form-author"><label>Name *</label></p></form>'
             '<div class="author-bio">Jane writes about bridges and rivers for the gazette.</div>')
     assert meta_of(body).author is None
 
@@ -188,6 +188,9 @@ def test_author_elements_in_comments_forms_and_sidebars_are_not_bylines() -> Non
     ("MORITZ GATHMANN am 5. Mai 2024", "MORITZ GATHMANN"),
     ("Jason Bates June 5, 2024", "Jason Bates"),
     ("Kate May", "Kate May"),                  # a surname, not the date's month
+    ("Loïc Le Clerc", "Loïc Le Clerc"),        # and "Le" begins one, not a French date
+    ("Loïc Le Clerc le 5 mai 2024", "Loïc Le Clerc"),
+    ("July 22, 2017", None),
     ("Text by Hunter Dukes", "Hunter Dukes"),
     ("Jane is our editor and loves walking by the river", None),
 ])
