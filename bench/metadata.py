@@ -116,8 +116,8 @@ def wcxb_pages(corpora: Path) -> Iterator[Page]:
             continue
         g = truth.get("ground_truth") or {}
         gold = {"title": g.get("title"), "author": g.get("author"), "date": g.get("publish_date")}
-        yield Page("wcxb", truth_path.stem, truth.get("url"), gzip.decompress(html_path.read_bytes()),
-                   gold)
+        yield Page("wcxb", truth_path.stem, truth.get("url"),
+                   gzip.decompress(html_path.read_bytes()), gold)
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""Recognising byline lines ("By X", "كتب X", a name beside a date) and reading the name."""
+"""Recognising byline lines ("By X", "كتب X", a name beside a date) and reading the name;
+reading author names from metadata fields and from the elements that show them."""
 
 from __future__ import annotations
 
@@ -32,15 +33,15 @@ AUTHOR_FIELD_PREFIXES = (
 # Byline words that also begin surnames (Von Trapp, Di Maio): kept, capitalised, before a
 # single word.
 _NAME_PARTICLES = {"von", "di", "da", "door", "av", "par", "por"}
-_FIELD_PREFIX = re.compile(
-    r"^(?P<prefix>{})\s*(?P<colon>[:：])?\s+".format("|".join(sorted(
-        (re.escape(p) for p in (*BYLINE_PREFIXES, *AUTHOR_FIELD_PREFIXES)), key=len, reverse=True))),
-    re.I)
+_FIELD_WORDS = sorted((*BYLINE_PREFIXES, *AUTHOR_FIELD_PREFIXES), key=len, reverse=True)
+_FIELD_PREFIX = re.compile(r"^(?P<prefix>{})\s*(?P<colon>[:：])?\s+".format(
+    "|".join(re.escape(p) for p in _FIELD_WORDS)), re.I)
 _HANDLE = re.compile(r"(?<![\w.])@\w+")
 _EMAIL = re.compile(r"\b[\w.%+-]+@[\w.-]+\.[a-z]{2,}\b", re.I)
-_PREFIX_WORDS = frozenset(p.casefold() for p in (*BYLINE_PREFIXES, *AUTHOR_FIELD_PREFIXES))
+_PREFIX_WORDS = frozenset(p.casefold() for p in _FIELD_WORDS)
 _EDGES = " \"'“”„«»‘’:,;|-–—*"
 MAX_AUTHOR_CHARS = 120
+_URL_STARTS = ("http://", "https://", "/", "www.")
 # Where a name shown in an author element stops: a digit (its date), a separator or a
 # bracket; unlike in a byline line, a comma may join co-authors.
 _SHOWN_NAME_END = re.compile(r"\s*(?:[0-9٠-٩۰-۹|·•—–/(\[]|\s-\s).*$")
@@ -86,7 +87,7 @@ def author_name(value: str | None) -> str | None:
     if not value:
         return None
     text = clean_line(html.unescape(value))
-    if not text or len(text) > MAX_AUTHOR_CHARS or text.startswith(("http://", "https://", "/", "www.")):
+    if not text or len(text) > MAX_AUTHOR_CHARS or text.startswith(_URL_STARTS):
         return None
     text = clean_line(_HANDLE.sub(" ", _EMAIL.sub(" ", text)))
     for _ in range(2):  # "Text by Jane Doe"
@@ -103,7 +104,7 @@ def author_name(value: str | None) -> str | None:
 
 def shown_name(text: str) -> str | None:
     """The name (or names) an author element shows: "By Jane Doe - 5 May 2024", "Jane Doe
-    am 12.03.2024", "Ann Lee, Bo Chen"; None when it holds more than a few words a name."""
+    am 12.03.2024", "Ann Lee, Bo Chen"; None when it shows a date or a sentence instead."""
     text = clean_line(text)
     inner = _INNER_BY.search(text)
     if inner and any(c.isdigit() for c in text[:inner.start()]):  # "Posted on 5 May by X"
@@ -113,24 +114,24 @@ def shown_name(text: str) -> str | None:
     name = author_name(text[:end.start()] if end else text)
     if not name:
         return None
-    words_ = name.split()
-    for i, word in enumerate(words_):
+    tokens = name.split()
+    for i, word in enumerate(tokens):
         key = word.casefold().rstrip(".:,")
         # "le", "el", "am" introduce a date in lower case; "Le Clerc" is a surname
         date_word = key in _DATE_WORDS and (word.islower() or len(key) > 3)
-        if i and (date_word or (dated and i == len(words_) - 1 and key in MONTHS)):
-            words_ = words_[:i]
+        if i and (date_word or (dated and i == len(tokens) - 1 and key in MONTHS)):
+            tokens = tokens[:i]
             break
-    if dated and all(word.casefold().rstrip(".,") in MONTHS for word in words_):
+    if dated and all(word.casefold().rstrip(".,") in MONTHS for word in tokens):
         return None  # "July 22, 2017": a date, no name
-    name = " ".join(words_).strip(_EDGES)
+    name = " ".join(tokens).strip(_EDGES)
     parts = [part.split() for part in _CO_AUTHORS.split(name) if part]
     if not parts or len(parts) > MAX_SHOWN_NAMES or not all(map(_name_like, parts)):
         return None
     return name
 
 
-def _name_like(words_: list[str]) -> bool:
+def _name_like(tokens: list[str]) -> bool:
     """A few words, at most one of them lower case besides particles (von, de, van der)."""
-    lower = sum(1 for word in words_ if word[:1].islower() and word.casefold() not in _PARTICLES)
-    return len(words_) <= MAX_NAME_WORDS and lower <= 1
+    lower = sum(1 for word in tokens if word[:1].islower() and word.casefold() not in _PARTICLES)
+    return len(tokens) <= MAX_NAME_WORDS and lower <= 1

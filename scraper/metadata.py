@@ -2,9 +2,11 @@
 
 Sources, first found wins per field: JSON-LD (`Article`-like objects), OpenGraph and
 `article:*` properties, `<meta>` names, microdata (`itemprop`), the page's single `<h1>`,
-and the `<title>` with the site name taken off. The date also from the text under the
-headline: a date line there is what readers see, and a JSON-LD date is more often a
-template's or a first draft's.
+and the `<title>` with the site name taken off. The author also from elements marked as
+the author's or as a byline; the site's own name only when nothing else names anyone. The
+date also from the text around the headline: a date line there is what readers see, where
+a JSON-LD date is more often a template's or a first draft's. Costly sources are read only
+when the ones before them give nothing.
 """
 
 from __future__ import annotations
