@@ -23,7 +23,8 @@ from ..net.urls import site_of
 from ..record import Record
 from ..rules import apply
 from ..rules.model import Rules, SiteRule
-from ..text.dates import find_date
+from ..text.bylines import author_name
+from ..text.dates import date_in_url, find_date
 from ..text.decode import decode_bytes
 from ..text.lines import NOT_HEADLINE_END, is_prose
 from ..text.normalize import match_key
@@ -38,7 +39,6 @@ _ERROR_TITLE = re.compile(r"\b(?:40[0-9]|50[0-9]|(?:page )?not found|error|forbi
                           r"غير موجودة|لم يتم العثور|خطأ", re.I)
 # A short page titled as an error has fewer words than this.
 ERROR_PAGE_WORDS = 60
-_URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](0[1-9]|1[0-2])[/-](0[1-9]|[12]\d|3[01])(?:/|$|[-_])")
 _LONGEST_UI_LINE = 300  # longer lines are prose: never a UI string, a date or a byline
 
 
@@ -68,7 +68,7 @@ def extract_html(html: str | bytes, *, rules: Rules, options: ExtractOptions,
     claimed = rules.for_html(tree, url)
     found = apply.metadata(tree, claimed)
     if found is not None:  # the rules' selectors win, but a machine-readable date first
-        meta = PageMeta(title=found.title, author=found.author,
+        meta = PageMeta(title=found.title, author=author_name(found.author),
                         published=meta.published or found.published).fill(meta)
     apply.strip(tree, claimed)
     matched = apply.body(tree, claimed)
@@ -117,13 +117,12 @@ def _utf8_size(text: str) -> int:
 
 
 def _published(declared: str | None, html: str, url: str | None) -> str | None:
-    """The publication date as YYYY-MM-DD, as the text cleaner gives it: the page's
-    declared date, else a date in its URL path, else htmldate's reading of the page."""
-    if declared:
-        return find_date(declared) or declared
-    in_url = _URL_DATE.search(url or "")
-    if in_url:
-        return "-".join(in_url.groups())
+    """The publication date as YYYY-MM-DD, as the text cleaner gives it: a date in the
+    URL path (the day the site filed the story under, in its own time zone), else the
+    page's declared date, else htmldate's reading of the page."""
+    day = date_in_url(url) or (find_date(declared) if declared else None)
+    if day:
+        return day
     try:
         found = htmldate.find_date(html, url=url, extensive_search=False, original_date=True)
     except Exception:  # htmldate's own parser errors are not the page's fault

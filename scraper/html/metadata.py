@@ -2,31 +2,65 @@
 
 Sources, first found wins per field: JSON-LD (`Article`-like objects), OpenGraph and
 `article:*` properties, `<meta>` names, microdata (`itemprop`), the page's single `<h1>`,
-and the `<title>` with the site name taken off.
+and the `<title>` with the site name taken off. The author also from elements marked as
+the author's or as a byline; the site's own name only when nothing else names anyone. The
+date also from the text around the headline: a date line there is what readers see, where
+a JSON-LD date is more often a template's or a first draft's. Costly sources are read only
+when the ones before them give nothing.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import cache
 from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
-from ..text.bylines import byline_name
-from ..text.normalize import clean_line
-from .visible import visible_text
+from ..text.bylines import author_name, shown_name
+from ..text.dates import find_date, is_date_line
+from ..text.normalize import clean_line, match_key
+from .visible import HIDDEN_TAGS, visible_text
 
 _ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "reportagenewsarticle", "webpage",
                   "analysisnewsarticle", "opinionnewsarticle", "liveblogposting", "report",
                   "scholarlyarticle", "techarticle", "posting", "socialmediaposting"}
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•»«/]\s+")
 _MAX_JSON = 500_000
+MAX_AUTHORS = 10  # names read from a JSON-LD list of authors
+# <meta> names of the author, in order.
+_AUTHOR_META = ("author", "article:author", "og:article:author", "parsely-author", "dc.creator",
+                "dc:creator", "dcterms.creator", "sailthru.author", "cxenseparse:author",
+                "citation_author")
+# The date line of the headline: sought among this many texts after the headline's <h1>,
+# then this many before it, in texts of at most this many characters.
+HEADLINE_WINDOW = 40
+BEFORE_WINDOW = 8
+MAX_DATE_TEXT = 120
+# Elements marked as a date, the first few of them read when nothing else dates the page.
+_DATE_ELEMENTS = '[class*="date"], [id*="date"]'
+MAX_DATE_ELEMENTS = 10
+# <meta> names of a publication date, after `article:published_time`, in order.
+_DATE_META = ("og:published_time", "datepublished", "date", "dc.date", "parsely-pub-date")
 _AUTHOR_ELEMENTS = ", ".join(
     f"{tag}{attr}" for tag in ("a", "address", "div", "p", "span", "strong")
     for attr in ("#author", ".author", '[class*="author-name"]', '[class*="authorName"]',
                  '[class*="AuthorName"]', ".byline-name", '[data-testid="AuthorURL"]'))
+# Then any element whose class or id says author or byline (author-by-line, post-author,
+# entry-meta-author vcard...), outside comment threads and forms; the first few are read.
+# (Sidebar, widget and footer ancestors are no sign: page builders wrap articles in them.)
+_BYLINE_ELEMENTS = ('[class*="author"], [class*="Author"], [id*="author"], [class*="byline"], '
+                    '[class*="Byline"], [data-component*="Byline"]')
+_NOT_BYLINE_TAGS = frozenset({"input", "textarea", "label", "button", "select", "option", "form",
+                              "img", "svg", "picture", "figure", "time", "meta", "link", "body",
+                              "html", "script", "style", "noscript", "template"})
+_NOT_BYLINE_CONTEXT = re.compile(r"comment|respond|reply", re.I)
+MAX_BYLINE_ELEMENTS = 15
+MAX_AUTHOR_TEXT = 200
+MAX_BYLINE_DEPTH = 10
 
 
 @dataclass(frozen=True)
@@ -54,15 +88,17 @@ def page_metadata(tree: LexborHTMLParser) -> PageMeta:
     title = _first(_clean_title(ld.get("headline"), site), _clean_title(meta.get("og:title"), site),
                    _clean_title(meta.get("twitter:title"), site), _itemprop(tree, "headline"),
                    _single_h1(tree), _clean_title(visible_text(tree.css_first("title")), site))
-    author = _first(*(_not_site(value, site) for value in (
-        _name(ld.get("author")), _person(meta.get("author")), _person(meta.get("article:author")),
-        _person(meta.get("parsely-author")), _person(meta.get("dc.creator")),
-        _person(_itemprop(tree, "author")), _person(visible_text(tree.css_first('a[rel="author"]'))),
-        _byline_element(tree))))
-    published = _first(_string(ld.get("datePublished")), meta.get("article:published_time"),
-                        meta.get("og:published_time"), meta.get("datepublished"),
-                        meta.get("date"), meta.get("dc.date"), meta.get("parsely-pub-date"),
-                        _itemprop(tree, "datePublished"), _time(tree))
+    author = _first_author(
+        site, _name(ld.get("author")), *(meta.get(key) for key in _AUTHOR_META),
+        lambda: _marked_author(tree, '[itemprop="author"]'),
+        lambda: _marked_author(tree, 'a[rel="author"]'),
+        lambda: _byline_element(tree), lambda: _marked_byline(tree))
+    near_headline = cache(lambda: _dates_near_headline(_headline_element(tree, title)))
+    published = _first_date(
+        meta.get("article:published_time"), lambda: near_headline()[0],
+        _string(ld.get("datePublished")), *(meta.get(key) for key in _DATE_META),
+        lambda: _itemprop(tree, "datePublished"), lambda: _time(tree),
+        lambda: _dated_element(tree), lambda: near_headline()[1])
     root = tree.css_first("html")
     language = _first(root.attributes.get("lang") if root is not None else None,
                       meta.get("content-language"), meta.get("og:locale"),
@@ -81,6 +117,17 @@ def _first(*values: Any) -> str | None:
     return None
 
 
+def _first_date(*sources: str | Callable[[], str | None] | None) -> str | None:
+    """The first source that names a day, as YYYY-MM-DD; a callable is a source read only
+    when the ones before it name none."""
+    for source in sources:
+        value = source() if callable(source) else source
+        day = find_date(value) if value else None
+        if day:
+            return day
+    return None
+
+
 
 
 def _string(value: Any) -> str | None:
@@ -92,44 +139,90 @@ def _string(value: Any) -> str | None:
 def _name(value: Any) -> str | None:
     """A JSON-LD person or organisation (or a list of them) as a display name."""
     if isinstance(value, list):
-        names = [n for n in (_name(v) for v in value[:5]) if n]
+        names = [n for n in (_name(v) for v in value[:MAX_AUTHORS]) if n]
         return ", ".join(names) if names else None
     if isinstance(value, dict):
-        return _person(_string(value.get("name")))
-    return _person(value) if isinstance(value, str) else None
-
-
-def _person(value: str | None) -> str | None:
-    """A name, not a URL or a handle."""
-    if not value or value.startswith(("http://", "https://", "/")) or len(value) > 120:
-        return None
-    return value
+        return author_name(_string(value.get("name")))
+    return author_name(value) if isinstance(value, str) else None
 
 
 def _byline_element(tree: LexborHTMLParser) -> str | None:
     """The name in an element marked as the author's (class or id author, author-name)."""
     for node in tree.css(_AUTHOR_ELEMENTS)[:5]:
-        text = clean_line(visible_text(node) or "")
-        if not text or len(text) > 120:
-            continue
-        name = byline_name(text)
+        name = _element_name(node)
         if name:
             return name
-        if len(text.split()) <= 4 and not any(c.isdigit() for c in text):
-            return text
     return None
 
 
-def _not_site(name: str | None, site: str | None) -> str | None:
-    """A byline, not the publication's own name or domain standing in for one."""
-    if not name:
-        return None
+def _marked_author(tree: LexborHTMLParser, selector: str) -> str | None:
+    """The author an element marked as such (microdata, rel=author) gives, outside
+    comment threads and forms: its `content`, else the name it shows."""
+    for node in tree.css(selector)[:MAX_BYLINE_ELEMENTS]:
+        if _in_chrome(node):
+            continue
+        content = node.attributes.get("content")
+        if content:
+            return content
+        name = node.css_first('[itemprop="name"]')
+        shown = _element_name(name if name is not None else node)
+        if shown:
+            return shown
+    return None
+
+
+def _marked_byline(tree: LexborHTMLParser) -> str | None:
+    """The name in the first element whose class or id says author or byline, outside
+    comment threads and forms."""
+    for node in tree.css(_BYLINE_ELEMENTS)[:MAX_BYLINE_ELEMENTS]:
+        if node.tag in _NOT_BYLINE_TAGS or _in_chrome(node):
+            continue
+        name = _element_name(node)
+        if name:
+            return name
+    return None
+
+
+def _in_chrome(node: Any) -> bool:
+    """Whether the element is in a comment thread or a form."""
+    for _ in range(MAX_BYLINE_DEPTH):
+        if node is None:
+            return False
+        if node.tag == "form":
+            return True
+        attrs = node.attributes
+        names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+        if _NOT_BYLINE_CONTEXT.search(names):
+            return True
+        node = node.parent
+    return False
+
+
+def _element_name(node: Any) -> str | None:
+    """The name an author element shows (see `bylines.shown_name`)."""
+    text = visible_text(node) or ""
+    return shown_name(text) if len(text) <= MAX_AUTHOR_TEXT else None
+
+
+def _first_author(site: str | None, *sources: str | Callable[[], str | None] | None) -> str | None:
+    """The first source that names someone; a callable is read only when the ones before
+    it name nobody. The publication's own name or domain standing in for a byline is
+    passed over while a later source names someone else."""
+    stand_in = None
+    for source in sources:
+        name = author_name(source() if callable(source) else source)
+        if not name:
+            continue
+        if not _is_site(name, site):
+            return name
+        stand_in = stand_in or name
+    return stand_in
+
+
+def _is_site(name: str, site: str | None) -> bool:
+    """Whether the name is the publication's (its site name or a domain)."""
     key = name.casefold().strip()
-    if site and key == site.casefold():
-        return None
-    if " " not in key and "." in key:  # example.com
-        return None
-    return name
+    return bool(site and key == site.casefold()) or (" " not in key and "." in key)
 
 
 def _clean_title(title: str | None, site: str | None) -> str | None:
@@ -189,9 +282,104 @@ def _time(tree: LexborHTMLParser) -> str | None:
     return None
 
 
+def _headline_element(tree: LexborHTMLParser, title: str | None) -> Any:
+    """The <h1> showing the headline: the one reading as `title`, else the first in an
+    <article>, else the first of the page; None without an <h1>."""
+    h1s = tree.css("h1")
+    if len(h1s) > 1:
+        key = match_key(title or "")
+        for h1 in h1s:
+            if key and match_key(visible_text(h1) or "") == key:
+                return h1
+        in_article = tree.css_first("article h1")
+        if in_article is not None:
+            return in_article
+    return h1s[0] if h1s else None
+
+
+def _dates_near_headline(h1: Any) -> tuple[str | None, str | None]:
+    """(the date line under the headline element, else just above it; the first date in
+    any short text after it), as YYYY-MM-DD."""
+    if h1 is None:
+        return None, None
+    near = None
+    for text in _texts_after(h1, HEADLINE_WINDOW):
+        if len(text) > MAX_DATE_TEXT:
+            continue
+        day = find_date(text)
+        if day:
+            near = near or day
+            if is_date_line(text):
+                return day, near
+    for text in _texts_before(h1, BEFORE_WINDOW):
+        if len(text) <= MAX_DATE_TEXT and is_date_line(text):
+            return find_date(text), near
+    return None, near
+
+
+def _texts_after(node: Any, limit: int) -> list[str]:
+    """The first `limit` non-empty texts after `node` in document order (outside it),
+    not counting scripts, styles and templates."""
+    texts: list[str] = []
+    current = node
+    while len(texts) < limit:
+        while current is not None and current.next is None:
+            current = current.parent
+        if current is None:
+            break
+        current = current.next
+        if current.tag in HIDDEN_TAGS:
+            continue
+        for item in current.traverse(include_text=True):
+            if item.tag != "-text" or (item.parent is not None and item.parent.tag in HIDDEN_TAGS):
+                continue
+            text = (item.text_content or "").strip()
+            if text:
+                texts.append(text)
+                if len(texts) == limit:
+                    break
+    return texts
+
+
+def _texts_before(node: Any, limit: int) -> list[str]:
+    """The last `limit` non-empty texts before `node` in the <body>, nearest first, not
+    counting scripts, styles and templates."""
+    texts: list[str] = []
+    current = node
+    while len(texts) < limit:
+        while current is not None and current.prev is None:
+            current = current.parent
+            if current is not None and current.tag == "body":
+                return texts
+        if current is None:
+            break
+        current = current.prev
+        if current.tag in HIDDEN_TAGS or current.tag == "head":
+            continue
+        inside = [text for text in (
+            (item.text_content or "").strip() for item in current.traverse(include_text=True)
+            if item.tag == "-text" and (item.parent is None or item.parent.tag not in HIDDEN_TAGS))
+            if text]
+        texts.extend(reversed(inside[-(limit - len(texts)):]))
+    return texts
+
+
+def _dated_element(tree: LexborHTMLParser) -> str | None:
+    """The day of the first element marked as a date (class or id "date") that reads
+    as a date line."""
+    for node in tree.css(_DATE_ELEMENTS)[:MAX_DATE_ELEMENTS]:
+        text = visible_text(node) or ""
+        if len(text) <= MAX_DATE_TEXT and is_date_line(text):
+            return find_date(text)
+    return None
+
+
 def _json_ld(tree: LexborHTMLParser) -> dict[str, Any]:
-    """The first article-like JSON-LD object of the page, or {}."""
-    fallback: dict[str, Any] = {}
+    """The first article-like JSON-LD object of the page, or {}; an author given as an
+    `@id` reference (Yoast's graphs) is replaced by the page's object with that `@id`."""
+    chosen: dict[str, Any] | None = None
+    fallback: dict[str, Any] | None = None
+    by_id: dict[str, dict[str, Any]] = {}
     for node in tree.css('script[type="application/ld+json"]'):
         raw = node.text(deep=True) or ""
         if len(raw) > _MAX_JSON:
@@ -201,14 +389,32 @@ def _json_ld(tree: LexborHTMLParser) -> dict[str, Any]:
         except ValueError:
             continue
         for obj in _objects(data, 0):
+            ident = obj.get("@id")
+            if isinstance(ident, str) and len(obj) > 1:
+                by_id.setdefault(ident, obj)
+            if chosen is not None:
+                continue
             kind = obj.get("@type")
             kinds = {k.casefold() for k in (kind if isinstance(kind, list) else [kind])
                      if isinstance(k, str)}
             if kinds & _ARTICLE_TYPES and (obj.get("headline") or obj.get("datePublished")):
                 if kinds - {"webpage"}:
-                    return obj
-                fallback = fallback or obj
-    return fallback
+                    chosen = obj
+                else:
+                    fallback = fallback or obj
+    found = chosen or fallback or {}
+    if by_id and found.get("author") is not None:
+        found = {**found, "author": _resolved(found["author"], by_id)}
+    return found
+
+
+def _resolved(value: Any, by_id: dict[str, dict[str, Any]]) -> Any:
+    """A JSON-LD value with `{"@id": ...}` references replaced by the objects they name."""
+    if isinstance(value, list):
+        return [_resolved(item, by_id) for item in value[:MAX_AUTHORS]]
+    if isinstance(value, dict) and "name" not in value and isinstance(value.get("@id"), str):
+        return by_id.get(value["@id"], value)
+    return value
 
 
 def _objects(data: Any, depth: int):

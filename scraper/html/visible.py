@@ -9,8 +9,9 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..text.normalize import clean_line
 
-_HIDDEN = ("script", "style", "noscript", "template")
-_HIDDEN_QUERY = ", ".join(_HIDDEN)
+# Elements whose content is never visible text.
+HIDDEN_TAGS = frozenset({"script", "style", "noscript", "template"})
+_HIDDEN_QUERY = ", ".join(sorted(HIDDEN_TAGS))
 # Removed before block text is taken: they hold no text a reader sees.
 _NOT_TEXT = ("script", "style", "noscript", "template", "iframe", "svg")
 # Elements that end a line of text (a <br> too).
@@ -26,7 +27,7 @@ def visible_text(node: Any) -> str | None:
         return None
     if node.css_first(_HIDDEN_QUERY) is not None:
         copy = LexborHTMLParser(node.html or "")
-        copy.strip_tags(list(_HIDDEN), recursive=True)
+        copy.strip_tags(sorted(HIDDEN_TAGS), recursive=True)
         node = copy.body if copy.body is not None else copy.root
         if node is None:
             return None

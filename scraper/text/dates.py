@@ -35,6 +35,9 @@ _ISO = re.compile(r"(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
 _DMY = re.compile(r"(?<!\d)(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?!\d)")
 _NAMED_DMY = re.compile(rf"(?<!\w)(\d{{1,2}})\.?\s+({_MONTH_ALT})\.?,?\s+(\d{{4}})(?!\d)", re.I)
 _NAMED_MDY = re.compile(rf"(?<!\w)({_MONTH_ALT})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?!\d)", re.I)
+# A date as URL path segments: /2024/05/07/, /2017/7/12/, /2024-05-07-slug.
+_URL_DATE = re.compile(
+    r"/((?:19|20)\d\d)[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:[/_.-]|$)")
 _TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?", re.I)
 
 
@@ -54,6 +57,18 @@ def find_date(line: str) -> str | None:
         except (ValueError, TypeError):
             continue
     return None
+
+
+def date_in_url(url: str | None) -> str | None:
+    """The date written in a URL's path (/2024/05/07/slug) as YYYY-MM-DD, or None."""
+    match = _URL_DATE.search(url or "")
+    if not match:
+        return None
+    year, month, day = (int(part) for part in match.groups())
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:  # 2023/02/30
+        return None
 
 
 def is_date_line(line: str) -> bool:
