@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -39,6 +40,7 @@ def _per_call(call: Callable[[bytes | str], object], inputs: list, rounds: int) 
 
 
 def main() -> int:
+    warnings.filterwarnings("ignore", message=".*undecodable byte")  # DecodeWarning: a few corpus pages
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpora", type=Path, default=ROOT.parent / "shared" / "corpora")
     parser.add_argument("--pages", type=int, default=20)

@@ -15,6 +15,7 @@ import json
 import sys
 import time
 import tracemalloc
+import warnings
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -42,6 +43,7 @@ def pages(corpus: Path) -> list[tuple[str, str, str]]:
 
 
 def main() -> int:
+    warnings.filterwarnings("ignore", message=".*undecodable byte")  # DecodeWarning: a few corpus pages
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, default=CORPUS)
     ap.add_argument("--worst", type=int, default=0, help="list the N pages with the lowest F1")

@@ -18,6 +18,7 @@ import os
 import resource
 import sys
 import time
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +75,7 @@ def _make_extractor(name: str):
 
 def _worker(name: str, conn) -> None:
     """Extract the pages the parent sends, one at a time; report time and peak memory."""
+    warnings.filterwarnings("ignore", message=".*undecodable byte")  # DecodeWarning: a few corpus pages
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
     extract = _make_extractor(name)
     elapsed = 0.0

@@ -19,6 +19,7 @@ import multiprocessing as mp
 import os
 import sys
 import time
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -74,6 +75,7 @@ def _extractor(name: str) -> Callable[[str], object]:
 
 
 def _worker(name: str, conn) -> None:
+    warnings.filterwarnings("ignore", message=".*undecodable byte")  # DecodeWarning: a few corpus pages
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     extract = _extractor(name)
     extract(_page(f"<p>{PROSE}</p>"))  # imports and first-use costs out of the timings

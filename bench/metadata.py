@@ -40,6 +40,7 @@ import re
 import sys
 import time
 import unicodedata
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -150,6 +151,7 @@ class Tally:
 
 
 def _ours():
+    warnings.filterwarnings("ignore", message=".*undecodable byte")  # DecodeWarning: a few corpus pages
     from selectolax.lexbor import LexborHTMLParser
 
     from scraper import Extractor, ScraperError
