@@ -11,13 +11,15 @@ Every error raised on purpose is a `ScraperError` (see `scraper.errors`).
 __version__ = "0.1.0"
 
 from .clean.repeats import RepeatIndex
-from .config import CrawlOptions, ExtractOptions, FetchSettings
+from .config import ArchiveSettings, CrawlOptions, ExtractOptions, FetchSettings, PoolSettings
 from .crawl.pages import PageOutcome, PageStatus, fetch_pages
 from .crawl.run import CrawlSummary, run_crawl
 from .errors import (
+    ArchiveError,
     BinaryInputError,
     DecodeError,
     EmptyInputError,
+    ExtractTimeout,
     FetchError,
     InputError,
     LockedError,
@@ -38,17 +40,22 @@ from .extractor import (
     record_from_bytes,
 )
 from .net.fetcher import FetchResult
+from .pool import ExtractPool
 from .record import Record
 from .rules import Rules, SiteRule, load_rules
 from .store import RecordWriter, WriteResult
 
 __all__ = [
+    "ArchiveError",
+    "ArchiveSettings",
     "BinaryInputError",
     "CrawlOptions",
     "CrawlSummary",
     "DecodeError",
     "EmptyInputError",
     "ExtractOptions",
+    "ExtractPool",
+    "ExtractTimeout",
     "Extractor",
     "FetchError",
     "FetchResult",
@@ -61,6 +68,7 @@ __all__ = [
     "PageOutcome",
     "PageStatus",
     "PageTooLargeError",
+    "PoolSettings",
     "Record",
     "RecordWriter",
     "RepeatIndex",

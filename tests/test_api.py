@@ -18,7 +18,7 @@ PUBLIC = {
     # errors
     "ScraperError", "InputError", "EmptyInputError", "BinaryInputError", "DecodeError",
     "PageTooLargeError", "NoArticleError", "RulesError", "ModelError", "OutputError",
-    "StateError", "LockedError", "FetchError", "RobotsBlocked",
+    "StateError", "LockedError", "FetchError", "RobotsBlocked", "ArchiveError", "ExtractTimeout",
     # extraction
     "Extractor", "ExtractOptions", "default_extractor", "extract_html", "clean_text",
     "record_from_bytes", "Record", "Rules", "SiteRule", "load_rules", "RepeatIndex",
@@ -27,6 +27,10 @@ PUBLIC = {
     # fetching and crawling
     "FetchSettings", "FetchResult", "fetch_pages", "PageOutcome", "PageStatus",
     "CrawlOptions", "CrawlSummary", "run_crawl",
+    # parallel extraction
+    "PoolSettings", "ExtractPool",
+    # WARC archives
+    "ArchiveSettings",
 }
 TEXT = ("Headline of the library story\n\n" + "A sentence long enough to count as article "
         "text, with a clause or two, and a full stop at its end. " * 3)
