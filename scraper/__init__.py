@@ -10,6 +10,7 @@ Every error raised on purpose is a `ScraperError` (see `scraper.errors`).
 
 __version__ = "0.1.0"
 
+from .archive import Page, iter_warc
 from .clean.repeats import RepeatIndex
 from .config import ArchiveSettings, CrawlOptions, ExtractOptions, FetchSettings, PoolSettings
 from .crawl.pages import PageOutcome, PageStatus, fetch_pages
@@ -67,6 +68,7 @@ __all__ = [
     "OutputError",
     "PageOutcome",
     "PageStatus",
+    "Page",
     "PageTooLargeError",
     "PoolSettings",
     "Record",
@@ -83,6 +85,7 @@ __all__ = [
     "default_extractor",
     "extract_html",
     "fetch_pages",
+    "iter_warc",
     "load_rules",
     "record_from_bytes",
     "run_crawl",

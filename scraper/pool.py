@@ -217,24 +217,11 @@ class ExtractPool:
         """`submit_html` awaited from asyncio code."""
         return await asyncio.wrap_future(self.submit_html(html, url=url, charset=charset))
 
-    def ordered(self, items: Iterable[T], submit: Callable[[T], Future[R] | R]
-                ) -> Iterator[tuple[T, R | ScraperError]]:
-        """(item, result) for each item, in input order, with at most `window` items handed
-        out ahead of the one yielded. `submit(item)` returns a future, or a result at once
-        (an item that needs no extraction); a result is a value or the ScraperError."""
-        pending: deque[tuple[T, Future[R] | R]] = deque()
-        window = max(1, self.settings.window, 2 * self.jobs)
-        try:
-            for item in items:
-                pending.append((item, submit(item)))
-                while len(pending) >= window:
-                    yield _settle(*pending.popleft())
-            while pending:
-                yield _settle(*pending.popleft())
-        finally:
-            for _, waiting in pending:
-                if isinstance(waiting, Future):
-                    waiting.cancel()
+    def ordered(self, items: Iterable[T], submit: Callable[[T], Future[R] | Any]
+                ) -> Iterator[tuple[T, R | ScraperError | Any]]:
+        """`ordered` with a window of this pool's `settings.window` (at least two pages a
+        worker)."""
+        return ordered(items, submit, max(self.settings.window, 2 * self.jobs))
 
     def close(self) -> None:
         """Stop the workers (a page being extracted is abandoned) and wait for them."""
@@ -313,7 +300,93 @@ class ExtractPool:
                 worker.stop()
 
 
-def _settle(item: T, waiting: Future[R] | R) -> tuple[T, R | ScraperError]:
+class InlineExtraction:
+    """Extraction in this process, with ExtractPool's interface: futures that are already
+    settled. No time limit (nothing can stop a page in the same process)."""
+
+    def __init__(self, extractor: Extractor, *,
+                 repeats: Mapping[str | None, RepeatIndex] | None = None) -> None:
+        self.extractor = extractor
+        self._repeats = dict(repeats or {})
+
+    def __enter__(self) -> InlineExtraction:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+    jobs = 1
+
+    def submit_html(self, html: bytes, *, url: str | None = None,
+                    charset: str | None = None) -> Future[Record]:
+        """`Extractor.extract_html` now, as a settled future."""
+        return self._settled(_Task("html", html, url=url, charset=charset))
+
+    def submit_bytes(self, data: bytes, *, source: str | None = None, url: str | None = None,
+                     charset: str | None = None, group: str | None = None) -> Future[Record]:
+        """`Extractor.record_from_bytes` now, as a settled future."""
+        return self._settled(_Task("bytes", data, url=url, charset=charset, source=source,
+                                   group=group))
+
+    async def extract_html(self, html: bytes, *, url: str | None = None,
+                           charset: str | None = None) -> Record:
+        """`Extractor.extract_html` in a thread, awaited from asyncio code."""
+        return await asyncio.to_thread(self.extractor.extract_html, html, url=url,
+                                       charset=charset)
+
+    def ordered(self, items: Iterable[T], submit: Callable[[T], Future[R] | Any]
+                ) -> Iterator[tuple[T, R | ScraperError | Any]]:
+        """`ordered`, one item at a time."""
+        return ordered(items, submit, 1)
+
+    def close(self) -> None:
+        """Nothing to stop."""
+
+    def _settled(self, task: _Task) -> Future[Record]:
+        future: Future[Record] = Future()
+        try:
+            future.set_result(_run(self.extractor, task, self._repeats))
+        except ScraperError as err:
+            future.set_exception(err)
+        except Exception as err:  # an extractor bug is that page's failure  # noqa: BLE001
+            future.set_exception(ScraperError(f"extraction failed: {type(err).__name__}: {err}"))
+        return future
+
+
+Extraction = ExtractPool | InlineExtraction
+
+
+def open_extraction(extractor: Extractor, settings: PoolSettings | None = None, *,
+                    repeats: Mapping[str | None, RepeatIndex] | None = None) -> Extraction:
+    """Worker processes, or this process when one job without a time limit is asked for
+    (a time limit needs a worker process that can be killed)."""
+    settings = settings or PoolSettings()
+    if settings.jobs <= 1 and settings.page_timeout is None:
+        return InlineExtraction(extractor, repeats=repeats)
+    return ExtractPool(extractor, settings, repeats=repeats)
+
+
+def ordered(items: Iterable[T], submit: Callable[[T], Future[R] | Any], window: int
+            ) -> Iterator[tuple[T, R | ScraperError | Any]]:
+    """(item, result) for each item, in input order, with at most `window` items handed out
+    ahead of the one yielded. `submit(item)` returns a future, or a result at once (an item
+    that needs no extraction); a future's result is its value or its ScraperError."""
+    pending: deque[tuple[T, Any]] = deque()
+    window = max(1, window)
+    try:
+        for item in items:
+            pending.append((item, submit(item)))
+            while len(pending) >= window:
+                yield _settle(*pending.popleft())
+        while pending:
+            yield _settle(*pending.popleft())
+    finally:
+        for _, waiting in pending:
+            if isinstance(waiting, Future):
+                waiting.cancel()
+
+
+def _settle(item: T, waiting: Any) -> tuple[T, Any]:
     if not isinstance(waiting, Future):
         return item, waiting
     try:

@@ -30,7 +30,7 @@ PUBLIC = {
     # parallel extraction
     "PoolSettings", "ExtractPool",
     # WARC archives
-    "ArchiveSettings",
+    "ArchiveSettings", "Page", "iter_warc",
 }
 TEXT = ("Headline of the library story\n\n" + "A sentence long enough to count as article "
         "text, with a clause or two, and a full stop at its end. " * 3)

@@ -12,7 +12,7 @@ from ..clean.repeats import RepeatIndex, document_lines
 from ..config import PoolSettings
 from ..errors import InputError, ScraperError
 from ..extractor import Extractor
-from ..pool import ExtractPool
+from ..pool import open_extraction
 from ..record import Record
 from ..store import RecordWriter
 from .common import (
@@ -113,8 +113,8 @@ def _extracted(inputs: list[Input | InputError], indexes: dict[str | None, Repea
         return pool.submit_bytes(item.data, source=item.name, group=item.group)
 
     # No time limit here: the output must not depend on the number of jobs.
-    with ExtractPool(extractor, PoolSettings(jobs=jobs, page_timeout=None),
-                     repeats=indexes) as pool:
+    with open_extraction(extractor, PoolSettings(jobs=jobs, page_timeout=None),
+                         repeats=indexes) as pool:
         yield from pool.ordered(inputs, submit)  # type: ignore[misc]
 
 
