@@ -13,7 +13,7 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
-from ..config import DECODED_FACTOR, FetchSettings, PoolSettings
+from ..config import DECODED_FACTOR, ArchiveSettings, FetchSettings, PoolSettings
 from ..errors import ScraperError
 from ..extractor import Extractor
 from ..record import Record
@@ -32,6 +32,7 @@ RECORD_SEPARATOR = "\f\n"
 DEFAULT_CACHE = Path("cache")
 DEFAULT_FETCH = FetchSettings()
 DEFAULT_POOL = PoolSettings()
+DEFAULT_ARCHIVE = ArchiveSettings()
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -109,6 +110,23 @@ def page_timeout_option(func: F) -> F:
         help="A page whose extraction takes longer is abandoned (its worker process "
              "killed and replaced) and reported; 0: no limit.",
     )(command)
+
+
+def warc_options(func: F) -> F:
+    """--warc DIR and --warc-size BYTES: archive every response fetched; the command gets
+    `warc_dir: Path | None` and `archive: ArchiveSettings`."""
+    @functools.wraps(func)
+    def command(*args: Any, warc_size: int, **kwargs: Any) -> Any:
+        return func(*args, archive=ArchiveSettings(max_file_bytes=warc_size), **kwargs)
+
+    command = click.option(
+        "--warc-size", type=click.IntRange(min=1024), metavar="BYTES",
+        default=DEFAULT_ARCHIVE.max_file_bytes, show_default=True,
+        help="Start a new WARC file once one holds this many (compressed) bytes.")(command)
+    return click.option(  # type: ignore[return-value]
+        "--warc", "warc_dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+        help="Archive every response fetched (request and response records) into WARC "
+             "files in DIR, for `scrape warc` to re-extract without the network.")(command)
 
 
 def fetch_options(func: F) -> F:

@@ -18,10 +18,13 @@ from typing import Any
 
 from trafilatura.deduplication import Simhash
 
+from ..archive.capture import Capture
+from ..archive.write import WarcWriter
 from ..config import CrawlOptions
 from ..errors import OutputError, RulesError
 from ..extractor import Extractor, default_extractor
 from ..net.fetcher import Fetcher
+from ..pool import Extraction, open_extraction
 from ..rules.model import Rules, SiteRule
 from ..store import RecordWriter
 from .discover import discover_site
@@ -74,7 +77,10 @@ def run_crawl(options: CrawlOptions, *, extractor: Extractor | None = None,
     """Run one crawl under the state and output-folder locks.
 
     `extractor` (default: the bundled rules' shared one) gives the rules, hence the sites,
-    and extracts every page. `on_event(kind, **fields)` hears of progress: `site`
+    and extracts every page, in `options.pool`'s worker processes (a page over its time
+    limit fails with an ExtractTimeout; it is retried on later runs). With
+    `options.warc_dir`, every response is archived there (`scraper.archive.capture`).
+    `on_event(kind, **fields)` hears of progress: `site`
     (discovery done), `todo` (the number of URLs to fetch), `url` (one URL finished),
     `error` (a source failed). Raises LockedError when another run holds a lock,
     StateError / OutputError when the state or the folder cannot be used, RulesError
@@ -88,9 +94,17 @@ def run_crawl(options: CrawlOptions, *, extractor: Extractor | None = None,
             CrawlLock(Path(options.out_dir) / OUTPUT_LOCK, error=OutputError,
                       what=f"{options.out_dir}: another crawl is writing to this folder"):
         writer = RecordWriter(options.out_dir)
-        with CrawlState(state_path) as state:
-            run = CrawlRun(extractor, sites, options, state, writer, on_event or _quiet)
-            return asyncio.run(run.run())
+        capture = None if options.warc_dir is None else \
+            Capture(WarcWriter(options.warc_dir, options.archive))
+        try:
+            with CrawlState(state_path) as state, \
+                    open_extraction(extractor, options.pool) as pool:
+                run = CrawlRun(extractor, sites, options, state, writer, on_event or _quiet,
+                               extraction=pool, capture=capture)
+                return asyncio.run(run.run())
+        finally:
+            if capture is not None:
+                capture.close()
 
 
 def _quiet(kind: str, **fields: Any) -> None:
@@ -102,9 +116,11 @@ class CrawlRun:
     commit of each URL's outcome (record, state row, event) in the fixed order."""
 
     def __init__(self, extractor: Extractor, sites: tuple[SiteRule, ...], options: CrawlOptions,
-                 state: CrawlState, writer: RecordWriter, emit: Event) -> None:
+                 state: CrawlState, writer: RecordWriter, emit: Event, *,
+                 extraction: Extraction | None = None, capture: Capture | None = None) -> None:
         self.extractor, self.sites, self.options = extractor, sites, options
         self.state, self.writer, self.emit = state, writer, emit
+        self.extraction, self.capture = extraction, capture
         self.summary = CrawlSummary()
 
     async def run(self) -> CrawlSummary:
@@ -112,12 +128,14 @@ class CrawlRun:
         options, state = self.options, self.state
         names = tuple(s.name for s in self.sites)
         delays = delay_lookup(self.extractor.rules, self.sites)
-        async with Fetcher(options.fetch, delay_for=delays) as fetcher:
+        async with Fetcher(options.fetch, delay_for=delays, on_exchange=self.capture) as fetcher:
             discovered = await self._discover(fetcher)
             todo = state.todo(names, options.max_attempts)  # in commit order
             if options.limit is not None:
                 todo = todo[:options.limit]  # the rest stays pending for the next runs
             todo_urls = {row.url for row in todo}
+            if self.capture is not None:
+                self.capture.expect(todo_urls)
             self.summary.skipped += sum(1 for u in discovered if u not in todo_urls)
             self.emit("todo", total=len(todo))
             # Fetch ahead of the commit point by at most `window` URLs: bounded memory, and
@@ -128,9 +146,13 @@ class CrawlRun:
                 for i, row in enumerate(todo):
                     while started < len(todo) and started < i + options.window:
                         tasks.append(asyncio.create_task(
-                            fetch_page(fetcher, self.extractor, todo[started].url)))
+                            fetch_page(fetcher, self.extractor, todo[started].url,
+                                       extraction=self.extraction)))
                         started += 1
-                    self.commit(row, await tasks.popleft())
+                    outcome = await tasks.popleft()
+                    if self.capture is not None:  # archived in commit order, before the commit
+                        self.capture.settle(row.url)
+                    self.commit(row, outcome)
             finally:
                 for task in tasks:
                     task.cancel()
