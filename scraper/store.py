@@ -113,10 +113,59 @@ class RecordWriter:
         self._index(name, record, text_hash)
         return WriteResult(name, "written")
 
+    def adopt(self, folder: str | Path) -> list[WriteResult]:
+        """Move the records another RecordWriter wrote into `folder` into this one, in that
+        folder's index order, as `write` would have written them here: same dedupe (by key,
+        by text), next numbers, index lines equal but for the file name. `folder` must be
+        on the same file system (its files are hard-linked, not copied)."""
+        source = Path(folder)
+        try:
+            lines = (source / INDEX).read_text("utf-8").splitlines()
+        except FileNotFoundError:
+            return []
+        except OSError as err:
+            raise OutputError(f"{source / INDEX}: cannot read: {err.strerror}") from err
+        results = []
+        for number, line in enumerate(lines, start=1):
+            try:
+                entry = json.loads(line)
+                match = _NAME.match(entry.pop("file"))
+                text_hash = entry["text_sha256"]
+            except (ValueError, KeyError, AttributeError, TypeError):
+                raise OutputError(f"{source / INDEX}:{number}: not a records index line") from None
+            if match is None:
+                raise OutputError(f"{source / INDEX}:{number}: not a record file name")
+            key = match.group(2)
+            existing = self._by_key.get(key) or self._by_text.get(text_hash)
+            if existing:
+                if existing not in self._indexed:
+                    self._index_entry(existing, entry, text_hash)
+                results.append(WriteResult(existing, "duplicate"))
+                continue
+            while True:
+                name = f"{self._next:03d}_{key}.txt"
+                self._next += 1
+                try:
+                    os.link(source / match.group(0), self.folder / name)
+                    break
+                except FileExistsError:
+                    continue
+                except OSError as err:
+                    raise OutputError(f"{self.folder / name}: cannot write: {err.strerror}") from err
+            _fsync_dir(self.folder)
+            self._by_key[key] = name
+            self._index_entry(name, entry, text_hash)
+            results.append(WriteResult(name, "written"))
+        return results
+
     def _index(self, name: str, record: Record, text_hash: str) -> None:
         data = record.to_dict()
         del data["text"], data["text_sha256"], data["paragraphs"]
-        line = json.dumps({"file": name, **data, "text_sha256": text_hash}, ensure_ascii=False)
+        self._index_entry(name, data, text_hash)
+
+    def _index_entry(self, name: str, data: dict[str, object], text_hash: str) -> None:
+        fields = {k: v for k, v in data.items() if k != "text_sha256"}
+        line = json.dumps({"file": name, **fields, "text_sha256": text_hash}, ensure_ascii=False)
         try:
             with (self.folder / INDEX).open("a", encoding="utf-8") as fh:
                 fh.write(line + "\n")
@@ -144,12 +193,16 @@ def _atomic_write(path: Path, data: bytes, *, exclusive: bool = False) -> None:
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+        _fsync_dir(path.parent)
     except FileExistsError:
         raise
     except OSError as err:
         raise OutputError(f"{path}: cannot write: {err.strerror}") from err
+
+
+def _fsync_dir(folder: Path) -> None:
+    dir_fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
