@@ -184,8 +184,9 @@ class ExtractPool:
         self._ctx = _context()
         self._queue: queue.Queue[tuple[Future[Record], _Task] | None] = queue.Queue()
         self._closed = False
-        self._threads = [threading.Thread(target=self._drive, name=f"scraper-extract-{i}",
-                                          daemon=True)
+        self._busy: dict[int, _Worker] = {}   # driver number -> its worker, while extracting
+        self._threads = [threading.Thread(target=self._drive, args=(i,),
+                                          name=f"scraper-extract-{i}", daemon=True)
                          for i in range(max(1, self.settings.jobs))]
         for thread in self._threads:
             thread.start()
@@ -238,6 +239,9 @@ class ExtractPool:
                 item[0].cancel()
         for _ in self._threads:
             self._queue.put(None)
+        # A page still being extracted was given up by the caller (an error, Ctrl-C).
+        for worker in list(self._busy.values()):
+            worker.process.kill()
         for thread in self._threads:
             thread.join()
 
@@ -248,7 +252,7 @@ class ExtractPool:
         self._queue.put((future, task))
         return future
 
-    def _drive(self) -> None:
+    def _drive(self, number: int) -> None:
         """One worker's driver: hand it tasks one at a time, enforce the time limit, and
         replace it when it is killed or dies."""
         worker: _Worker | None = None
@@ -267,11 +271,14 @@ class ExtractPool:
                     except ScraperError as err:
                         future.set_exception(err)
                         continue
+                self._busy[number] = worker
                 try:
                     worker.conn.send(task)
                     answered = worker.conn.poll(limit)
                 except (OSError, ValueError):
                     answered = True   # a broken pipe: recv below tells how the worker ended
+                finally:
+                    self._busy.pop(number, None)
                 if not answered:
                     worker.kill()
                     worker = None
