@@ -9,8 +9,10 @@ trafilatura and wcxb, each under its corpus URL, repeated under distinct URLs up
 - a plain loop of `trafilatura.extract` over the pages (read with scraper.iter_warc);
 - `scrape warc --jobs 1`, `--jobs 2`, and `--dask local` (a 2-worker LocalCluster);
 
-and reports pages/s, the peak RSS of every process of each run (sampled from /proc), the
-speed-up ratios, and the machine's load (`uptime`) before and after.
+and reports pages/s, the CPU seconds all its processes used and the cores that makes on
+average (CPU seconds / wall seconds: under 2 on two cores means other jobs had the rest),
+the peak RSS of every process of each run (sampled from /proc), the speed-up ratios, and
+the machine's load (`uptime`) before and after.
 
     .venv/bin/python bench/scale.py [--pages 2000] [--corpora ../shared/corpora] [--keep DIR]
 """
@@ -82,6 +84,7 @@ class Peaks:
     def __init__(self, pid: int) -> None:
         self.root = pid
         self.peaks: dict[int, tuple[str, int]] = {}
+        self.cpu: dict[int, float] = {}      # pid -> CPU seconds (user + system), last seen
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -115,9 +118,11 @@ class Peaks:
             for pid in tree:
                 try:
                     status = Path(f"/proc/{pid}/status").read_text()
-                    ppid = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+                    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
                 except OSError:
                     continue
+                ppid = int(fields[1])
+                self.cpu[pid] = (int(fields[11]) + int(fields[12])) / _TICKS
                 for line in status.splitlines():
                     if line.startswith("VmHWM:"):
                         kb = int(line.split()[1])
@@ -130,6 +135,9 @@ class Peaks:
         self._stop.set()
         self._thread.join()
         return self.peaks
+
+
+_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def _role(cmd: str, parent: str) -> str:
@@ -155,10 +163,11 @@ def timed(cmd: list[str], label: str) -> dict:
     out, err = proc.communicate()
     seconds = time.perf_counter() - start
     sampled = peaks.stop()
+    cpu = sum(peaks.cpu.values())
     if proc.returncode not in (0, 1):
         sys.exit(f"{label} failed ({proc.returncode}): {err[-2000:]}")
     rows = sorted(sampled.values(), key=lambda r: -r[1])
-    return {"label": label, "seconds": seconds, "stdout": out, "stderr": err,
+    return {"label": label, "seconds": seconds, "stdout": out, "stderr": err, "cpu": cpu,
             "peaks": [(name, kb / 1024) for name, kb in rows]}
 
 
@@ -229,13 +238,15 @@ def main() -> int:
         runs.append(timed([*scrape, "-o", str(out), "--jobs", jobs, *extra], name))
     load_after = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
 
-    print(f"\n{'run':<32} {'seconds':>8} {'pages/s':>8}  peak RSS per process (MiB)")
+    print(f"\n{'run':<32} {'seconds':>8} {'pages/s':>8} {'CPU s':>7} {'cores':>5}  "
+          f"peak RSS per process (MiB)")
     rates = {}
     for run in runs:
         rate = total / run["seconds"]
         rates[run["label"]] = rate
         peaks = ", ".join(f"{name} {mb:.0f}" for name, mb in run["peaks"][:8])
-        print(f"{run['label']:<32} {run['seconds']:8.1f} {rate:8.1f}  {peaks}")
+        print(f"{run['label']:<32} {run['seconds']:8.1f} {rate:8.1f} {run['cpu']:7.0f} "
+              f"{run['cpu'] / run['seconds']:5.2f}  {peaks}")
         if run["label"].startswith("scrape"):
             print(f"{'':<32} {run['stderr'].strip().splitlines()[-1]}")
     one = rates.get("scrape warc --jobs 1")
