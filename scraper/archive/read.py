@@ -19,6 +19,7 @@ import http.client
 import io
 import os
 import re
+import tempfile
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -346,8 +347,6 @@ def _dechunk(data: bytes) -> bytes:
 
 def stdin_spool(stream: BinaryIO) -> BinaryIO:
     """Standard input copied to a temporary file, which `read_warc` can seek in."""
-    import tempfile
-
     spool = tempfile.TemporaryFile(prefix="scrape-warc-")
     while chunk := stream.read(_SCAN_CHUNK):
         spool.write(chunk)
