@@ -283,8 +283,8 @@ class ExtractPool:
                     worker.kill()
                     worker = None
                     future.set_exception(ExtractTimeout(
-                        f"{task.url or task.source or 'page'}: extraction took longer than "
-                        f"{limit:g}s; abandoned"))
+                        f"extraction took longer than {limit:g}s; abandoned (its worker "
+                        "process was killed)"))
                     continue
                 try:
                     status, payload, logged = worker.conn.recv()
@@ -293,8 +293,7 @@ class ExtractPool:
                     worker.kill()
                     worker = None
                     future.set_exception(ScraperError(
-                        f"{task.url or task.source or 'page'}: the extraction worker died "
-                        f"(exit code {code})"))
+                        f"the extraction worker died (exit code {code})"))
                     continue
                 for name, level, message in logged:
                     logging.getLogger(name).log(level, "%s", message)
