@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import gzip
 import json
+import tempfile
 import zlib
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import scraper
 from scraper.archive.read import Page, Skipped, read_warc, record_offsets
@@ -236,3 +239,64 @@ def test_record_offsets_partition_a_file(tmp_path: Path) -> None:
     whole.write_bytes(gzip.compress(b"".join(members(recs, gz=False))))
     assert record_offsets(whole) is None
     assert [p.url for p in scraper.iter_warc(whole)] == [r.url for r in recs]
+
+
+_BLOBS: dict[bool, tuple[bytes, list[str]]] = {}
+
+
+def _blob(gz: bool) -> tuple[bytes, list[str]]:
+    if gz not in _BLOBS:
+        recs = [response(A + f"{n}.html", story(n)) for n in range(4)]
+        recs.insert(2, revisit(A + "0.html"))
+        _BLOBS[gz] = (b"".join(members(recs, gz=gz)), [A + f"{n}.html" for n in range(4)])
+    return _BLOBS[gz]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(gz=st.booleans(), data=st.data())
+def test_damage_anywhere_is_reported_never_raised(gz: bool, data) -> None:
+    blob, urls = _blob(gz)
+    cut = data.draw(st.integers(min_value=0, max_value=len(blob)), label="cut")
+    flips = data.draw(st.lists(st.tuples(st.integers(0, len(blob) - 1), st.integers(0, 255)),
+                               max_size=4), label="flips")
+    damaged = bytearray(blob[:cut])
+    for where, value in flips:
+        if where < len(damaged):
+            damaged[where] = value
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "damaged.warc"
+        path.write_bytes(bytes(damaged))
+        entries = list(read_warc(path))
+    assert all(isinstance(e, (Page, Skipped)) for e in entries)
+    pages = [e.url for e in entries if isinstance(e, Page)]
+    if not flips:   # cut short only: the records before the cut, and nothing invented
+        assert pages == urls[: len(pages)]
+        if cut == len(blob):
+            assert pages == urls
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(gz=st.booleans(), data=st.data())
+def test_partitions_of_a_damaged_file_read_as_the_whole_file(gz: bool, data) -> None:
+    """What `scrape warc --dask` relies on: reading a file partition by partition (cut at
+    its record offsets) gives the entries reading it whole gives, damage reports included."""
+    blob, _ = _blob(gz)
+    damaged = bytearray(blob[: data.draw(st.integers(len(blob) // 2, len(blob)), label="cut")])
+    for where, value in data.draw(st.lists(st.tuples(st.integers(0, len(damaged) - 1),
+                                                     st.integers(0, 255)), max_size=3), label="flips"):
+        damaged[where] = value
+    size = data.draw(st.integers(1, 3), label="records per partition")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "damaged.warc"
+        path.write_bytes(bytes(damaged))
+        offsets = record_offsets(path)
+        whole = [(type(e).__name__, e.source, e.url, str(getattr(e, "error", ""))) for e in read_warc(path)]
+        if offsets is None:
+            return
+        bounds = offsets[::size] or [0]   # as scraper.distributed.partitions cuts them
+        parts = []
+        for i, start in enumerate(bounds):
+            stop = bounds[i + 1] if i + 1 < len(bounds) else None
+            parts += [(type(e).__name__, e.source, e.url, str(getattr(e, "error", "")))
+                      for e in read_warc(path, start=0 if i == 0 else start, stop=stop)]
+    assert parts == whole

@@ -259,7 +259,7 @@ def _entry(record: WarcRecord, source: str, limit: int | None) -> Entry | None:
             f"{source}: revisit record (the payload is in an earlier capture)"), False)
     if kind != WarcRecordType.response:
         return Skipped(source, url, InputError(
-            f"{source}: {kind.name or 'unknown'} record, not an HTTP response"), False)
+            f"{source}: {_type_name(record)} record, not an HTTP response"), False)
     declared_text = headers.get("Content-Length") or ""
     declared = int(declared_text) if declared_text.strip().isdigit() else None
     if declared is None:
@@ -291,6 +291,11 @@ def _entry(record: WarcRecord, source: str, limit: int | None) -> Entry | None:
                 content_type=content_type.split(";", 1)[0].strip().lower(),
                 charset=charset_from_content_type(content_type), body=body, source=source,
                 role=headers.get(ROLE_HEADER))
+
+
+def _type_name(record: WarcRecord) -> str:
+    declared = record.headers.get("WARC-Type")
+    return declared if declared else "untyped"
 
 
 def _http(block: bytes) -> tuple[int, http.client.HTTPMessage, bytes]:
