@@ -1,16 +1,14 @@
-"""WARC files built for the tests, record by record, with FastWARC's record writer (one
+"""WARC files built for the tests, record by record, with the toolkit's record writer (one
 gzip member per record, or plain) and warcio's; and the damage a real file can carry."""
 
 from __future__ import annotations
 
 import gzip
 import io
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from fastwarc.warc import WarcRecord, WarcRecordType
-
+from scraper.archive.write import warc_record
 from tests.siteserver import ARABIC_PARAGRAPHS, article_html
 
 DATE = "2024-05-01T12:00:00Z"
@@ -26,7 +24,7 @@ def story(n: int, charset: str = "utf-8", *, meta: bool = True) -> bytes:
 class Rec:
     """One WARC record to write."""
 
-    kind: WarcRecordType
+    kind: str                 # WARC-Type
     url: str | None
     block: bytes
     content_type: str = "application/http; msgtype=response"
@@ -41,41 +39,31 @@ def response(url: str, body: bytes, content_type: str | None = "text/html; chars
     if content_type is not None:
         head += f"Content-Type: {content_type}\r\n"
     head += "".join(f"{k}: {v}\r\n" for k, v in headers) + "\r\n"
-    return Rec(WarcRecordType.response, url, head.encode("latin-1") + body, date=date, extra=extra)
+    return Rec("response", url, head.encode("latin-1") + body, date=date, extra=extra)
 
 
 def request(url: str) -> Rec:
-    return Rec(WarcRecordType.request, url, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n",
+    return Rec("request", url, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n",
                "application/http; msgtype=request")
 
 
 def revisit(url: str) -> Rec:
-    return Rec(WarcRecordType.revisit, url, b"HTTP/1.1 304 Not Modified\r\n\r\n",
+    return Rec("revisit", url, b"HTTP/1.1 304 Not Modified\r\n\r\n",
                extra=(("WARC-Profile", "http://netpreserve.org/warc/1.1/revisit/server-not-modified"),))
 
 
 def warcinfo() -> Rec:
-    return Rec(WarcRecordType.warcinfo, None, b"software: tests\r\n", "application/warc-fields")
+    return Rec("warcinfo", None, b"software: tests\r\n", "application/warc-fields")
 
 
 def dns(url: str) -> Rec:
-    return Rec(WarcRecordType.response, url, b"20240501120000\nexample.com. 300 IN A 127.0.0.1\n",
+    return Rec("response", url, b"20240501120000\nexample.com. 300 IN A 127.0.0.1\n",
                "text/dns")
 
 
 def record_bytes(rec: Rec) -> bytes:
-    record = WarcRecord()
-    record.init_headers(rec.kind, f"uuid:{uuid.uuid4()}".encode())
-    if rec.url is not None:
-        record.headers.set("WARC-Target-URI", rec.url)
-    record.headers.set("WARC-Date", rec.date)
-    record.headers.set("Content-Type", rec.content_type)
-    for key, value in rec.extra:
-        record.headers.set(key, value)
-    record.set_bytes_content(rec.block)
-    out = io.BytesIO()
-    record.write(out, checksum_data=True)
-    return out.getvalue()
+    return warc_record(rec.kind, rec.url, rec.date, rec.content_type, rec.block,
+                       extra=list(rec.extra))
 
 
 def members(recs: list[Rec], *, gz: bool = True) -> list[bytes]:

@@ -18,10 +18,11 @@ files can be re-extracted on their own.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import fcntl
 import gzip
-import io
+import hashlib
 import os
 import secrets
 import socket
@@ -29,8 +30,6 @@ import uuid
 import zlib
 from pathlib import Path
 from typing import BinaryIO
-
-from fastwarc.warc import WarcRecord, WarcRecordType
 
 from .. import __version__
 from ..config import ArchiveSettings
@@ -193,56 +192,60 @@ def complete_prefix(fh: BinaryIO) -> int:
             return good
 
 
-def _member(record: WarcRecord) -> bytes:
-    out = io.BytesIO()
-    record.write(out, checksum_data=True)
-    return gzip.compress(out.getvalue(), compresslevel=_LEVEL, mtime=0)
-
-
-def _record(kind: WarcRecordType, url: str | None, date: str, content_type: str,
-            block: bytes, record_id: str | None = None,
-            extra: list[tuple[str, str]] | tuple[()] = ()) -> WarcRecord:
-    record = WarcRecord()
-    urn = (record_id or f"<urn:uuid:{uuid.uuid4()}>")[len("<urn:"):-1]
-    record.init_headers(kind, urn.encode())
+def warc_record(kind: str, url: str | None, date: str, content_type: str, block: bytes, *,
+                record_id: str | None = None, payload: bytes | None = None,
+                extra: list[tuple[str, str]] | tuple[()] = ()) -> bytes:
+    """One WARC/1.1 record: its header block (with the block's SHA-1 digest, and the
+    payload's when `payload` is given) and its content block."""
+    headers = [("WARC-Type", kind), ("WARC-Record-ID", record_id or f"<urn:uuid:{uuid.uuid4()}>"),
+               ("WARC-Date", date)]
     if url is not None:
-        record.headers.set("WARC-Target-URI", url)
-    record.headers.set("WARC-Date", date)
-    record.headers.set("Content-Type", content_type)
-    for key, value in extra:
-        record.headers.set(key, value)
-    record.set_bytes_content(block)
-    return record
+        headers.append(("WARC-Target-URI", url))
+    headers.append(("Content-Type", content_type))
+    headers.extend(extra)
+    headers.append(("WARC-Block-Digest", _sha1(block)))
+    if payload is not None:
+        headers.append(("WARC-Payload-Digest", _sha1(payload)))
+    headers.append(("Content-Length", str(len(block))))
+    head = "WARC/1.1\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers) + "\r\n"
+    return head.encode("utf-8") + block + b"\r\n\r\n"
 
 
-def _warcinfo(name: str) -> WarcRecord:
+def _sha1(data: bytes) -> str:
+    return "sha1:" + base64.b32encode(hashlib.sha1(data).digest()).decode("ascii")
+
+
+def _member(record: bytes) -> bytes:
+    return gzip.compress(record, compresslevel=_LEVEL, mtime=0)
+
+
+def _warcinfo(name: str) -> bytes:
     fields = (f"software: scraper/{__version__}\r\nformat: WARC File Format 1.1\r\n"
               f"conformsTo: https://iipc.github.io/warc-specifications/specifications/"
               f"warc-format/warc-1.1/\r\nhostname: {socket.gethostname()}\r\n")
     date = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return _record(WarcRecordType.warcinfo, None, date, "application/warc-fields",
-                   fields.encode("utf-8"), extra=[("WARC-Filename", name)])
+    return warc_record("warcinfo", None, date, "application/warc-fields", fields.encode("utf-8"),
+                       extra=[("WARC-Filename", name)])
 
 
-def _request_record(exchange: Exchange, response_id: str) -> WarcRecord:
+def _request_record(exchange: Exchange, response_id: str) -> bytes:
     target = exchange.request_url
     path = target.split("//", 1)[-1]
     path = "/" + path.split("/", 1)[1] if "/" in path else "/"
     head = f"{exchange.method} {path} {exchange.http_version}\r\n".encode("latin-1")
     head += b"".join(k + b": " + v + b"\r\n" for k, v in exchange.request_headers) + b"\r\n"
-    return _record(WarcRecordType.request, target, exchange.date,
-                   "application/http; msgtype=request", head,
-                   extra=[("WARC-Concurrent-To", response_id)])
+    return warc_record("request", target, exchange.date, "application/http; msgtype=request",
+                       head, extra=[("WARC-Concurrent-To", response_id)])
 
 
 def _response_record(exchange: Exchange, response_id: str,
-                     extra: list[tuple[str, str]]) -> WarcRecord:
+                     extra: list[tuple[str, str]]) -> bytes:
     head = f"{exchange.http_version} {exchange.status} {exchange.reason}\r\n".encode("latin-1")
     head += b"".join(k + b": " + v + b"\r\n" for k, v in exchange.response_headers
                      if k.lower() not in _DROPPED) + b"\r\n"
-    return _record(WarcRecordType.response, exchange.request_url, exchange.date,
-                   "application/http; msgtype=response", head + exchange.body,
-                   record_id=response_id, extra=extra)
+    return warc_record("response", exchange.request_url, exchange.date,
+                       "application/http; msgtype=response", head + exchange.body,
+                       record_id=response_id, payload=exchange.body, extra=extra)
 
 
 def _fsync_dir(folder: Path) -> None:
