@@ -10,16 +10,19 @@ Every error raised on purpose is a `ScraperError` (see `scraper.errors`).
 
 __version__ = "0.1.0"
 
+from .archive import Page, iter_warc
 from .clean.repeats import RepeatIndex
-from .config import CrawlOptions, ExtractOptions, FetchSettings
+from .config import ArchiveSettings, CrawlOptions, ExtractOptions, FetchSettings, PoolSettings
 from .crawl.pages import PageOutcome, PageStatus, fetch_pages
 from .crawl.run import CrawlSummary, run_crawl
 from .errors import (
+    ArchiveError,
     BinaryInputError,
     CacheError,
     DecodeError,
     DecodeWarning,
     EmptyInputError,
+    ExtractTimeout,
     FetchError,
     InputError,
     LockedError,
@@ -41,11 +44,14 @@ from .extractor import (
     record_from_bytes,
 )
 from .net.fetcher import FetchResult
+from .pool import ExtractPool
 from .record import Record
 from .rules import Rules, SiteRule, load_rules
 from .store import RecordWriter, WriteResult
 
 __all__ = [
+    "ArchiveError",
+    "ArchiveSettings",
     "BinaryInputError",
     "CacheError",
     "CrawlOptions",
@@ -54,6 +60,8 @@ __all__ = [
     "DecodeWarning",
     "EmptyInputError",
     "ExtractOptions",
+    "ExtractPool",
+    "ExtractTimeout",
     "Extractor",
     "FetchError",
     "FetchResult",
@@ -65,7 +73,9 @@ __all__ = [
     "OutputError",
     "PageOutcome",
     "PageStatus",
+    "Page",
     "PageTooLargeError",
+    "PoolSettings",
     "Record",
     "RecordWriter",
     "RepeatIndex",
@@ -81,6 +91,7 @@ __all__ = [
     "default_extractor",
     "extract_html",
     "fetch_pages",
+    "iter_warc",
     "load_rules",
     "record_from_bytes",
     "run_crawl",

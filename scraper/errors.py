@@ -5,8 +5,10 @@ ScraperError                  str(err) is one line fit to show a user as is
 │   ├── EmptyInputError       empty, or only whitespace
 │   ├── BinaryInputError      not text (NUL bytes, a PDF or an image)
 │   ├── DecodeError           bytes that no encoding explains
-│   └── PageTooLargeError     a page above the Extractor's size limits, refused unread
+│   ├── PageTooLargeError     a page above the Extractor's size limits, refused unread
+│   └── ArchiveError          a WARC file or record is damaged (truncated, bad gzip member)
 ├── NoArticleError            the input was read, but holds no article
+├── ExtractTimeout            a page's extraction overran the time limit and was abandoned
 ├── RulesError                a rule file or the lexicon is invalid (names file and key)
 │   └── ModelError            a model file is missing or invalid (names the file)
 ├── OutputError               a record or the records index cannot be written (names the path)
@@ -55,8 +57,18 @@ class PageTooLargeError(InputError):
     """The page is larger than the extractor accepts (memory and time stay bounded)."""
 
 
+class ArchiveError(InputError):
+    """A WARC file or one of its records cannot be read: truncated, a bad gzip member,
+    a malformed header block or HTTP message; the message names the file and offset."""
+
+
 class NoArticleError(ScraperError):
     """The input was read but no article text was found in it."""
+
+
+class ExtractTimeout(ScraperError):
+    """A page's extraction took longer than the per-page time limit; the worker process
+    doing it was killed and replaced, and the run went on."""
 
 
 class RulesError(ScraperError):

@@ -22,6 +22,9 @@ class Record:
     published: str | None = None
     language: str | None = None
     rule: str = "generic"
+    # When the page was captured: a WARC record's WARC-Date; None for files and live
+    # fetches. `published` stays the page's own date.
+    fetched: str | None = None
 
     def __post_init__(self) -> None:
         # Accept any sequence for paragraphs but store a tuple, so records stay hashable.

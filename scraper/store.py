@@ -240,8 +240,59 @@ class RecordWriter:
                               f"{os_reason(err)}") from err
         self._pending.clear()
 
+    def adopt(self, folder: str | Path) -> list[WriteResult]:
+        """Move the records another RecordWriter wrote into `folder` into this one, in that
+        folder's index order, as `write` would have written them here: same dedupe (by key,
+        by text), next numbers, index lines equal but for the file name. `folder` must be
+        on the same file system (its files are hard-linked, not copied)."""
+        source = Path(folder)
+        try:
+            lines = (source / INDEX).read_text("utf-8").splitlines()
+        except FileNotFoundError:
+            return []
+        except OSError as err:
+            raise OutputError(f"{source / INDEX}: cannot read: {os_reason(err)}") from err
+        results = []
+        for number, line in enumerate(lines, start=1):
+            try:
+                entry = json.loads(line)
+                match = _NAME.match(entry.pop("file"))
+                text_hash = entry["text_sha256"]
+            except (ValueError, KeyError, AttributeError, TypeError):
+                raise OutputError(f"{source / INDEX}:{number}: not a records index line") from None
+            if match is None:
+                raise OutputError(f"{source / INDEX}:{number}: not a record file name")
+            key = match.group(2)
+            existing = self._by_key.get(key) or self._by_text.get(text_hash)
+            if existing:
+                if existing not in self._indexed:
+                    self._index_entry({"file": existing, **entry})
+                results.append(WriteResult(existing, "duplicate"))
+                continue
+            while True:
+                name = f"{self._next:03d}_{key}.txt"
+                self._next += 1
+                try:
+                    os.link(source / match.group(0), self.folder / name)
+                    break
+                except FileExistsError:
+                    continue
+                except OSError as err:
+                    raise OutputError(f"{self.folder / name}: cannot write: {os_reason(err)}") from err
+            _fsync_dir(self.folder)
+            self._by_key[key] = name
+            self._index_entry({"file": name, **entry})
+            results.append(WriteResult(name, "written"))
+        return results
+
     def _index(self, name: str, record: Record, text_hash: str) -> None:
-        line = json.dumps(_entry(name, record, text_hash), ensure_ascii=False)
+        self._index_entry(_entry(name, record, text_hash))
+
+    def _index_entry(self, entry: dict[str, Any]) -> None:
+        """Append a record's index line (`file` and `text_sha256` among its fields)."""
+        name, text_hash = entry["file"], entry["text_sha256"]
+        fields = {k: v for k, v in entry.items() if k not in ("file", "text_sha256")}
+        line = json.dumps({"file": name, **fields, "text_sha256": text_hash}, ensure_ascii=False)
         try:
             with (self.folder / INDEX).open("a", encoding="utf-8") as fh:
                 fh.write(line + "\n")
@@ -251,7 +302,7 @@ class RecordWriter:
             raise OutputError(f"{self.folder / INDEX}: cannot write: {os_reason(err)}") from err
         self._indexed.add(name)
         self._by_text[text_hash] = name
-        self._current[name] = (text_hash, 1)
+        self._current[name] = (text_hash, int(entry.get("version", 1)))
 
 
 def _entry(name: str, record: Record, text_hash: str) -> dict[str, Any]:
@@ -284,11 +335,7 @@ def _atomic_write(path: Path, data: bytes, *, exclusive: bool = False) -> None:
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+        _fsync_dir(path.parent)
     except FileExistsError:
         raise
     except OSError as err:
@@ -304,3 +351,11 @@ def _temp_file(folder: Path) -> tuple[int, Path]:
             return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), path
         except FileExistsError:
             continue
+
+
+def _fsync_dir(folder: Path) -> None:
+    dir_fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)

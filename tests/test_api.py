@@ -19,7 +19,7 @@ PUBLIC = {
     "ScraperError", "InputError", "EmptyInputError", "BinaryInputError", "DecodeError",
     "PageTooLargeError", "NoArticleError", "RulesError", "ModelError", "OutputError",
     "StateError", "CacheError", "LockedError", "FetchError", "RobotsBlocked",
-    "ScraperWarning", "DecodeWarning",
+    "ArchiveError", "ExtractTimeout", "ScraperWarning", "DecodeWarning",
     # extraction
     "Extractor", "ExtractOptions", "default_extractor", "extract_html", "clean_text",
     "record_from_bytes", "Record", "Rules", "SiteRule", "load_rules", "RepeatIndex",
@@ -28,6 +28,10 @@ PUBLIC = {
     # fetching and crawling
     "FetchSettings", "FetchResult", "fetch_pages", "PageOutcome", "PageStatus",
     "CrawlOptions", "CrawlSummary", "run_crawl",
+    # parallel extraction
+    "PoolSettings", "ExtractPool",
+    # WARC archives
+    "ArchiveSettings", "Page", "iter_warc",
 }
 TEXT = ("Headline of the library story\n\n" + "A sentence long enough to count as article "
         "text, with a clause or two, and a full stop at its end. " * 3)

@@ -14,6 +14,7 @@ from .clean import clean
 from .crawl import crawl_command
 from .fetch import fetch_command
 from .rules import rules_group
+from .warc import warc_command
 
 
 @click.group(context_settings={"auto_envvar_prefix": "SCRAPE",
@@ -27,6 +28,7 @@ main.add_command(clean)
 main.add_command(rules_group)
 main.add_command(fetch_command)
 main.add_command(crawl_command)
+main.add_command(warc_command)
 
 if __name__ == "__main__":
     main()

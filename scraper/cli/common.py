@@ -15,7 +15,7 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
-from ..config import DECODED_FACTOR, FetchSettings
+from ..config import DECODED_FACTOR, ArchiveSettings, FetchSettings, PoolSettings
 from ..errors import ScraperError, ScraperWarning
 from ..extractor import Extractor
 from ..record import Record
@@ -33,6 +33,8 @@ FORMATS = ("text", "json", "jsonl")
 RECORD_SEPARATOR = "\f\n"
 DEFAULT_CACHE = Path("cache")
 DEFAULT_FETCH = FetchSettings()
+DEFAULT_POOL = PoolSettings()
+DEFAULT_ARCHIVE = ArchiveSettings()
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -98,6 +100,48 @@ def format_option(command: str) -> Callable[[F], F]:
         envvar=f"SCRAPE_{command.upper()}_FORMAT",
         help="How records are printed: seed-form text, JSON or JSON lines.",
     )
+
+
+def jobs_option(func: F) -> F:
+    """-j/--jobs N: extraction worker processes (default: the machine's cores)."""
+    return click.option(
+        "-j", "--jobs", type=click.IntRange(min=1), default=DEFAULT_POOL.jobs,
+        show_default=True,
+        help="Extraction worker processes (default: this machine's cores); the output is "
+             "the same for any number.",
+    )(func)
+
+
+def page_timeout_option(func: F) -> F:
+    """--page-timeout SECONDS: the per-page extraction time limit; the command gets
+    `page_timeout: float | None` (0 on the command line: no limit)."""
+    @functools.wraps(func)
+    def command(*args: Any, page_timeout: float, **kwargs: Any) -> Any:
+        return func(*args, page_timeout=page_timeout or None, **kwargs)
+
+    return click.option(  # type: ignore[return-value]
+        "--page-timeout", type=click.FloatRange(min=0), metavar="SECONDS",
+        default=DEFAULT_POOL.page_timeout or 0, show_default=True,
+        help="A page whose extraction takes longer is abandoned (its worker process "
+             "killed and replaced) and reported; 0: no limit.",
+    )(command)
+
+
+def warc_options(func: F) -> F:
+    """--warc DIR and --warc-size BYTES: archive every response fetched; the command gets
+    `warc_dir: Path | None` and `archive: ArchiveSettings`."""
+    @functools.wraps(func)
+    def command(*args: Any, warc_size: int, **kwargs: Any) -> Any:
+        return func(*args, archive=ArchiveSettings(max_file_bytes=warc_size), **kwargs)
+
+    command = click.option(
+        "--warc-size", type=click.IntRange(min=1024), metavar="BYTES",
+        default=DEFAULT_ARCHIVE.max_file_bytes, show_default=True,
+        help="Start a new WARC file once one holds this many (compressed) bytes.")(command)
+    return click.option(  # type: ignore[return-value]
+        "--warc", "warc_dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+        help="Archive every response fetched (request and response records) into WARC "
+             "files in DIR, for `scrape warc` to re-extract without the network.")(command)
 
 
 def fetch_options(func: F) -> F:

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from ..config import CrawlOptions, FetchSettings, default_state_path
+from ..config import ArchiveSettings, CrawlOptions, FetchSettings, PoolSettings, default_state_path
 from ..crawl.run import CrawlSummary, run_crawl
 from ..errors import LockedError, ScraperError
 from ..extractor import Extractor
@@ -23,6 +23,9 @@ from .common import (
     extractor_option,
     fail,
     fetch_options,
+    jobs_option,
+    page_timeout_option,
+    warc_options,
     warnings_to,
 )
 
@@ -50,12 +53,16 @@ _DEFAULTS = CrawlOptions(out_dir=Path("."))
 @click.option("--log-json", is_flag=True, help="One JSON object a line on stderr per event.")
 @click.option("--progress/--no-progress", default=None,
               help="Progress bar (default: when stderr is a terminal).")
+@jobs_option
+@page_timeout_option
+@warc_options
 @fetch_options
 @extractor_option
 def crawl_command(sites: tuple[str, ...], output: Path, state_path: Path | None, max_attempts: int,
                   limit: int | None, refresh_days: float, near_duplicates: bool, log_json: bool,
-                  progress: bool | None,
-                  settings: FetchSettings, cache_dir: Path, extractor: Extractor) -> None:
+                  progress: bool | None, jobs: int, page_timeout: float | None,
+                  warc_dir: Path | None, archive: ArchiveSettings, settings: FetchSettings,
+                  cache_dir: Path, extractor: Extractor) -> None:
     """Discover the sites' articles (feeds, sitemaps, start pages), fetch the new ones and
     write their records. Safe to run from cron, and to kill: the next run resumes.
 
@@ -72,7 +79,9 @@ def crawl_command(sites: tuple[str, ...], output: Path, state_path: Path | None,
     options = CrawlOptions(out_dir=output, sites=sites,
                            state_path=state_path or default_state_path(cache_dir),
                            max_attempts=max_attempts, near_duplicates=near_duplicates,
-                           limit=limit, refresh_days=refresh_days, fetch=settings)
+                           limit=limit, refresh_days=refresh_days, fetch=settings,
+                           pool=PoolSettings(jobs=jobs, page_timeout=page_timeout),
+                           warc_dir=warc_dir, archive=archive)
     show_bar = sys.stderr.isatty() if progress is None else progress
     reporter = _Reporter(log_json=log_json, bar=show_bar and not log_json)
     handler = _LogToReporter(reporter)

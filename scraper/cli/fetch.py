@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..config import FetchSettings
+from ..config import ArchiveSettings, FetchSettings
 from ..crawl.pages import PageStatus, fetch_pages
 from ..errors import ScraperError
 from ..extractor import Extractor
@@ -24,6 +24,7 @@ from .common import (
     format_option,
     output_option,
     print_records,
+    warc_options,
     warn,
     warnings_to,
 )
@@ -33,10 +34,12 @@ from .common import (
 @click.argument("urls", nargs=-1, required=True, metavar="URL...")
 @output_option
 @format_option("fetch")
+@warc_options
 @fetch_options
 @extractor_option
-def fetch_command(urls: tuple[str, ...], output: str, fmt: str, settings: FetchSettings,
-                  cache_dir: Path, extractor: Extractor) -> None:
+def fetch_command(urls: tuple[str, ...], output: str, fmt: str, warc_dir: Path | None,
+                  archive: ArchiveSettings, settings: FetchSettings, cache_dir: Path,
+                  extractor: Extractor) -> None:
     """Fetch URLs (- reads them from stdin, one a line), extract, and print or write records.
 
     Exit codes: 0 every URL gave a record; 1 some URL failed or held no article (one line
@@ -51,7 +54,8 @@ def fetch_command(urls: tuple[str, ...], output: str, fmt: str, settings: FetchS
     try:
         writer = RecordWriter(output) if output != STDIO else None
         with warnings_to(warn):
-            outcomes = fetch_pages(wanted, extractor=extractor, settings=settings)
+            outcomes = fetch_pages(wanted, extractor=extractor, settings=settings,
+                                   warc_dir=warc_dir, archive=archive)
     except ScraperError as err:
         fail(str(err))
     except KeyboardInterrupt:

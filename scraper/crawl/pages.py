@@ -6,14 +6,18 @@ from __future__ import annotations
 import asyncio
 import enum
 import hashlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from ..config import FetchSettings
+from ..archive.capture import Capture
+from ..archive.write import WarcWriter
+from ..config import ArchiveSettings, FetchSettings
 from ..errors import FetchError, InputError, NoArticleError, RobotsBlocked, ScraperError
 from ..extractor import Extractor, default_extractor
 from ..net.fetcher import Fetcher
+from ..pool import Extraction
 from ..record import Record
 from ..rules.model import Rules, SiteRule
 
@@ -47,9 +51,11 @@ class PageOutcome:
 
 
 async def fetch_page(fetcher: Fetcher, extractor: Extractor, url: str, *,
+                     extraction: Extraction | None = None,
                      known_page: str | None = None) -> PageOutcome:
-    """Fetch a URL and extract its record; every failure becomes the outcome's error.
-    UNCHANGED, unextracted, when the body's SHA-256 is `known_page`."""
+    """Fetch a URL and extract its record (in `extraction`'s worker processes when given,
+    else in a thread); every failure, an ExtractTimeout included, becomes the outcome's
+    error. UNCHANGED, unextracted, when the body's SHA-256 is `known_page`."""
     try:
         result = await fetcher.fetch(url)
     except RobotsBlocked as err:
@@ -60,8 +66,12 @@ async def fetch_page(fetcher: Fetcher, extractor: Extractor, url: str, *,
     if page_sha256 == known_page:
         return PageOutcome(url, PageStatus.UNCHANGED, page_sha256=page_sha256)
     try:
-        record = await asyncio.to_thread(extractor.extract_html, result.body,
-                                         url=result.final_url, charset=result.charset)
+        if extraction is not None:
+            record = await extraction.extract_html(result.body, url=result.final_url,
+                                                   charset=result.charset)
+        else:
+            record = await asyncio.to_thread(extractor.extract_html, result.body,
+                                             url=result.final_url, charset=result.charset)
     except (NoArticleError, InputError) as err:
         return PageOutcome(url, PageStatus.EMPTY, error=err)
     except ScraperError as err:
@@ -91,16 +101,31 @@ def delay_lookup(rules: Rules, sites: tuple[SiteRule, ...]) -> Callable[[str], f
     return delay_for
 
 
-async def _fetch_pages(urls: list[str], extractor: Extractor,
-                       settings: FetchSettings) -> list[PageOutcome]:
+async def _fetch_pages(urls: list[str], extractor: Extractor, settings: FetchSettings,
+                       capture: Capture | None) -> list[PageOutcome]:
     rules = extractor.rules
-    async with Fetcher(settings, delay_for=delay_lookup(rules, rules.sites)) as fetcher:
-        return list(await asyncio.gather(*(fetch_page(fetcher, extractor, u) for u in urls)))
+    if capture is not None:
+        capture.expect(urls)
+    async with Fetcher(settings, delay_for=delay_lookup(rules, rules.sites),
+                       on_exchange=capture) as fetcher:
+        outcomes = list(await asyncio.gather(*(fetch_page(fetcher, extractor, u) for u in urls)))
+    if capture is not None:
+        for url in urls:
+            capture.settle(url)
+    return outcomes
 
 
 def fetch_pages(urls: list[str], *, extractor: Extractor | None = None,
-                settings: FetchSettings | None = None) -> list[PageOutcome]:
+                settings: FetchSettings | None = None,
+                warc_dir: str | os.PathLike[str] | None = None,
+                archive: ArchiveSettings | None = None) -> list[PageOutcome]:
     """Fetch and extract each URL, politely and concurrently: one outcome per URL, in the
-    order given. `extractor` defaults to the bundled rules' shared Extractor."""
-    return asyncio.run(_fetch_pages(urls, extractor or default_extractor(),
-                                    settings or FetchSettings()))
+    order given. `extractor` defaults to the bundled rules' shared Extractor. With
+    `warc_dir`, every response is archived there, the pages' in the order given."""
+    capture = None if warc_dir is None else Capture(WarcWriter(warc_dir, archive))
+    try:
+        return asyncio.run(_fetch_pages(urls, extractor or default_extractor(),
+                                        settings or FetchSettings(), capture))
+    finally:
+        if capture is not None:
+            capture.close()

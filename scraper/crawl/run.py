@@ -25,10 +25,13 @@ from typing import Any
 
 from trafilatura.deduplication import Simhash
 
+from ..archive.capture import Capture
+from ..archive.write import WarcWriter
 from ..config import CrawlOptions
 from ..errors import FetchError, OutputError, RulesError
 from ..extractor import Extractor, default_extractor
 from ..net.fetcher import Fetcher
+from ..pool import Extraction, open_extraction
 from ..rules.model import Rules, SiteRule
 from ..store import RecordWriter
 from .discover import discover_site
@@ -91,9 +94,12 @@ def run_crawl(options: CrawlOptions, *, extractor: Extractor | None = None,
     """Run one crawl under the state and output-folder locks.
 
     `extractor` (default: the bundled rules' shared one) gives the rules, hence the sites,
-    and extracts every page. `on_event(kind, **fields)` hears of progress: `site`
-    (discovery done), `todo` (the number of URLs to fetch, `refresh` of them records to
-    revalidate), `url` (one URL finished; `refresh=True` for a revalidated record),
+    and extracts every page, in `options.pool`'s worker processes (a page over its time
+    limit fails with an ExtractTimeout; it is retried on later runs). With
+    `options.warc_dir`, every response is archived there (`scraper.archive.capture`).
+    `on_event(kind, **fields)` hears of progress: `site` (discovery done), `todo` (the
+    number of URLs to fetch, `refresh` of them records to revalidate), `url` (one URL
+    finished; `refresh=True` for a revalidated record),
     `error` (a source failed). Raises LockedError when another run holds a lock,
     StateError / OutputError when the state or the folder cannot be used, RulesError
     for an unknown or crawl-less site.
@@ -106,12 +112,18 @@ def run_crawl(options: CrawlOptions, *, extractor: Extractor | None = None,
             CrawlLock(Path(options.out_dir) / OUTPUT_LOCK, error=OutputError,
                       what=f"{options.out_dir}: another crawl is writing to this folder"):
         writer = RecordWriter(options.out_dir)
+        capture = None if options.warc_dir is None else \
+            Capture(WarcWriter(options.warc_dir, options.archive))
         try:
-            with CrawlState(state_path) as state:
-                run = CrawlRun(extractor, sites, options, state, writer, on_event or _quiet)
+            with CrawlState(state_path) as state, \
+                    open_extraction(extractor, options.pool) as pool:
+                run = CrawlRun(extractor, sites, options, state, writer, on_event or _quiet,
+                               extraction=pool, capture=capture)
                 return asyncio.run(run.run())
         finally:
             writer.flush()  # the updated records' index lines
+            if capture is not None:
+                capture.close()
 
 
 def _quiet(kind: str, **fields: Any) -> None:
@@ -123,9 +135,11 @@ class CrawlRun:
     commit of each URL's outcome (record, state row, event) in the fixed order."""
 
     def __init__(self, extractor: Extractor, sites: tuple[SiteRule, ...], options: CrawlOptions,
-                 state: CrawlState, writer: RecordWriter, emit: Event) -> None:
+                 state: CrawlState, writer: RecordWriter, emit: Event, *,
+                 extraction: Extraction | None = None, capture: Capture | None = None) -> None:
         self.extractor, self.sites, self.options = extractor, sites, options
         self.state, self.writer, self.emit = state, writer, emit
+        self.extraction, self.capture = extraction, capture
         self.summary = CrawlSummary()
 
     async def run(self) -> CrawlSummary:
@@ -133,7 +147,7 @@ class CrawlRun:
         options, state = self.options, self.state
         names = tuple(s.name for s in self.sites)
         delays = delay_lookup(self.extractor.rules, self.sites)
-        async with Fetcher(options.fetch, delay_for=delays) as fetcher:
+        async with Fetcher(options.fetch, delay_for=delays, on_exchange=self.capture) as fetcher:
             discovered = await self._discover(fetcher)
             todo = state.todo(names, options.max_attempts)  # in commit order
             refresh = self._refresh_rows()                  # in commit order, after the new
@@ -141,6 +155,8 @@ class CrawlRun:
                 todo = todo[:options.limit]
                 refresh = refresh[:options.limit - len(todo)]
             busy = {row.url for row in todo} | {row.url for row in refresh}
+            if self.capture is not None:
+                self.capture.expect(busy)
             self.summary.skipped += sum(1 for u in discovered if u not in busy)
             self.emit("todo", total=len(todo) + len(refresh), refresh=len(refresh))
             # (row, the page body whose extraction a refresh may skip)
@@ -155,9 +171,12 @@ class CrawlRun:
                     while started < len(jobs) and started < i + options.window:
                         ahead, known = jobs[started]
                         tasks.append(asyncio.create_task(
-                            fetch_page(fetcher, self.extractor, ahead.url, known_page=known)))
+                            fetch_page(fetcher, self.extractor, ahead.url,
+                                       extraction=self.extraction, known_page=known)))
                         started += 1
                     outcome = await tasks.popleft()
+                    if self.capture is not None:  # archived in commit order, before the commit
+                        self.capture.settle(row.url)
                     if i < len(todo):
                         self.commit(row, outcome)
                     else:

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import email.utils
 import os
 import sqlite3
@@ -41,6 +42,7 @@ from ..config import FetchSettings
 from ..errors import CacheError, FetchError, RobotsBlocked, os_reason
 from ..text.decode import charset_from_content_type
 from .content import ContentDecoder
+from .exchange import Exchange
 from .robots import RobotsPolicy, robots_token
 
 CACHE_FILE = "http-cache.sqlite"
@@ -77,6 +79,19 @@ class FetchResult:
     def charset(self) -> str | None:
         """The charset of the Content-Type header, if any."""
         return charset_from_content_type(self.content_type)
+
+
+def _exchange(url: str, response: httpx.Response, raw: bytes, caching: object) -> Exchange:
+    cache = None
+    if isinstance(caching, dict) and caching.get("from_cache"):
+        cache = "revalidated" if caching.get("revalidated") else "cache"
+    request = response.request
+    return Exchange(
+        url=url, request_url=str(response.url), method=request.method,
+        request_headers=tuple(request.headers.raw), http_version=response.http_version,
+        status=response.status_code, reason=response.reason_phrase,
+        response_headers=tuple(response.headers.raw), body=raw,
+        date=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), cache=cache)
 
 
 class _Retryable(Exception):
@@ -134,13 +149,17 @@ class Fetcher:
     """An async HTTP client with retries, politeness, caps and a cache; use `async with`.
 
     `delay_for(url)` may give a host's delay (e.g. from its rule file); it overrides
-    `settings.delay`, and robots.txt's Crawl-delay can only lengthen it.
+    `settings.delay`, and robots.txt's Crawl-delay can only lengthen it. `on_exchange`
+    hears of every response whose body was read in full (robots.txt included; redirects
+    and retried 429/5xx answers are not), with its request, for archiving.
     """
 
     def __init__(self, settings: FetchSettings | None = None, *,
-                 delay_for: Callable[[str], float | None] | None = None) -> None:
+                 delay_for: Callable[[str], float | None] | None = None,
+                 on_exchange: Callable[[Exchange], None] | None = None) -> None:
         self.settings = settings or FetchSettings()
         self._delay_for = delay_for
+        self._on_exchange = on_exchange
         self._hosts: dict[str, _Host] = {}
         self._sem = asyncio.Semaphore(max(1, self.settings.concurrency))
         self._robots_token = robots_token(self.settings.user_agent)
@@ -322,13 +341,18 @@ class Fetcher:
                     decoder = ContentDecoder(url, response.headers.get("content-encoding", ""),
                                              s.decoded_limit)
                     received = 0
+                    raw: list[bytes] | None = [] if self._on_exchange is not None else None
                     async for chunk in response.aiter_raw():
                         received += len(chunk)
                         if received > s.max_bytes:
                             raise FetchError(url, f"body over the {s.max_bytes} byte cap")
                         decoder.feed(chunk)
+                        if raw is not None:
+                            raw.append(chunk)
                     body = decoder.finish()
                     caching = response.extensions.get("caching")
+                    if raw is not None and self._on_exchange is not None:
+                        self._on_exchange(_exchange(url, response, b"".join(raw), caching))
                     return FetchResult(
                         url=url, final_url=str(response.url), status=status,
                         content_type=response.headers.get("content-type", ""), body=body,

@@ -1,0 +1,128 @@
+"""`scrape warc`: the HTML responses of WARC files into records."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..archive.read import stdin_spool, warc_files
+from ..archive.run import WarcOutcome, WarcSource, WarcSummary, run_warc
+from ..config import PoolSettings
+from ..errors import ScraperError
+from ..extractor import Extractor
+from ..pool import open_extraction
+from ..record import Record
+from ..store import RecordWriter
+from .common import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    STDIO,
+    extractor_option,
+    fail,
+    format_option,
+    jobs_option,
+    output_option,
+    page_timeout_option,
+    print_records,
+    warn,
+)
+
+
+@click.command("warc", short_help="Extract the HTML pages of WARC files into records.")
+@click.argument("paths", nargs=-1, required=True, metavar="FILE...")
+@output_option
+@format_option("warc")
+@jobs_option
+@page_timeout_option
+@click.option("--dask", "dask_address", metavar="ADDRESS",
+              help="Run on a Dask cluster (scheduler address, e.g. tcp://host:8786; 'local' "
+                   "starts a LocalCluster of --jobs workers). Needs scraper[dask] and -o DIR "
+                   "on storage the workers share.")
+@extractor_option
+def warc_command(paths: tuple[str, ...], output: str, fmt: str, jobs: int,
+                 page_timeout: float | None, dask_address: str | None,
+                 extractor: Extractor) -> None:
+    """Extract the HTML responses of WARC files (.warc, .warc.gz; a folder: its WARC
+    files; - reads standard input) and print the records or, with -o, write them as
+    `scrape clean -o` does. The URL is the WARC-Target-URI; the capture date (WARC-Date)
+    goes into the record's `fetched` field, `published` stays the page's own date.
+
+    Every record that gives no record is reported on one line (damaged or truncated
+    records, bad gzip members, payloads over the size limit, revisits, responses that are
+    not HTTP or not HTML, pages with no article, extractions over --page-timeout) and the
+    run goes on; it ends with a summary line on stderr.
+
+    Exit codes: 0 done (records that are not pages are only reported); 1 some record was
+    damaged or its extraction failed; 2 usage error.
+    """
+    sources: list[WarcSource | tuple[WarcSource, str]] = []
+    for path in paths:
+        if path == STDIO:
+            sources.append((stdin_spool(sys.stdin.buffer), "<stdin>"))
+        elif Path(path).is_dir():
+            found = warc_files(Path(path))
+            if not found:
+                fail(f"{path}: no .warc or .warc.gz files in this folder")
+            sources.extend(found)
+        elif Path(path).exists():
+            sources.append(Path(path))
+        else:
+            fail(f"{path}: no such file or folder")
+    settings = PoolSettings(jobs=jobs, page_timeout=page_timeout)
+    if dask_address is not None:
+        _run_dask(dask_address, sources, output, settings, extractor)
+        return
+    try:
+        writer = RecordWriter(output) if output != STDIO else None
+    except ScraperError as err:
+        fail(str(err))
+    printed: list[Record] = []
+    try:
+        with open_extraction(extractor, settings) as extraction:
+            summary = run_warc(sources, extraction, writer, on_outcome=_report,
+                               on_record=printed.append,
+                               max_bytes=extractor.options.max_page_bytes)
+    except ScraperError as err:
+        fail(str(err))
+    except KeyboardInterrupt:
+        fail("interrupted", EXIT_INTERRUPTED)
+    if writer is None:
+        print_records(printed, fmt)
+    _finish(summary, writer.folder if writer else None)
+
+
+def _report(outcome: WarcOutcome) -> None:
+    if outcome.status not in ("written", "duplicate"):
+        warn(outcome.line())
+
+
+def _finish(summary: WarcSummary, folder: Path | None) -> None:
+    warn(summary.line() + (f" -> {folder}" if folder else ""))
+    sys.exit(EXIT_FAILED if summary.failed else EXIT_OK)
+
+
+def _run_dask(address: str, sources: list[WarcSource | tuple[WarcSource, str]], output: str,
+              settings: PoolSettings, extractor: Extractor) -> None:
+    try:
+        from .. import distributed
+    except ImportError as err:
+        fail(f"--dask needs the dask extra: pip install 'scraper[dask]' ({err.name} is missing)",
+             EXIT_USAGE)
+    if output == STDIO:
+        fail("--dask writes records into a folder: give -o DIR (on storage the workers share)")
+    paths = [s for s in sources if isinstance(s, Path)]
+    if len(paths) != len(sources):
+        fail("--dask reads WARC files by name; standard input cannot be shared with workers")
+    try:
+        summary = distributed.run_warc_dask(paths, Path(output), extractor=extractor,
+                                            settings=settings, address=address,
+                                            on_line=warn)
+    except ScraperError as err:
+        fail(str(err))
+    except KeyboardInterrupt:
+        fail("interrupted", EXIT_INTERRUPTED)
+    _finish(summary, Path(output))

@@ -1,0 +1,82 @@
+"""`scrape warc --dask`: a real LocalCluster (2 worker processes) writes the folder a
+single process writes, byte for byte, and reports the same records; without the extra,
+--dask says so in one line."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from scraper import Extractor, PoolSettings
+from scraper.archive.run import run_warc
+from scraper.cli import main
+from scraper.pool import open_extraction
+from scraper.store import RecordWriter
+from tests.test_pool import hostile_page
+from tests.warcs import corrupt_member, members, response, revisit, story, write_warc
+
+ROOT = Path(__file__).resolve().parent.parent
+A = "https://news.example/2024/05/"
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+@pytest.fixture
+def archives(tmp_path: Path) -> list[Path]:
+    recs = [response(A + f"{n}.html", story(n)) for n in range(24)]
+    recs[3] = response(A + "logo.png", b"\x89PNG" + bytes(64), "image/png")
+    recs[9] = revisit(A + "1.html")
+    recs[14] = response(A + "slow.html", hostile_page())
+    recs[17] = response(A + "2.html", story(2))                # the same URL again: a duplicate
+    recs[20] = response(A + "copy.html", story(5))             # another URL, the same text
+    parts = members(recs)
+    parts[11] = corrupt_member(parts[11])
+    first = tmp_path / "a.warc.gz"
+    first.write_bytes(b"".join(parts[:-1]) + parts[-1][:-30])   # truncated at the end
+    second = write_warc(tmp_path / "b.warc", [response(A + f"b{n}.html", story(100 + n))
+                                              for n in range(6)] + [response(A + "3.html", story(3))],
+                        gz=False)
+    return [first, second]
+
+
+def test_a_local_cluster_writes_what_one_process_writes(archives, tmp_path):
+    distributed = pytest.importorskip("scraper.distributed", reason="the dask extra is not installed")
+    extractor = Extractor()
+    settings = PoolSettings(jobs=2, page_timeout=1.5)
+    single_lines: list[str] = []
+    with open_extraction(extractor, PoolSettings(jobs=1, page_timeout=1.5)) as extraction:
+        single = run_warc(archives, extraction, RecordWriter(tmp_path / "single"),
+                          on_outcome=lambda o: single_lines.append(o.line())
+                          if o.status not in ("written", "duplicate") else None)
+    dask_lines: list[str] = []
+    spread = distributed.run_warc_dask(archives, tmp_path / "dask", extractor=extractor,
+                                       settings=settings, address="local",
+                                       on_line=dask_lines.append, partition_records=4)
+    assert snapshot(tmp_path / "dask") == snapshot(tmp_path / "single")
+    assert dask_lines == single_lines
+    assert spread.line() == single.line()
+    assert (single.written, single.duplicate, single.failed) == (24, 2, 3)
+    assert any("slow.html: failed: " in line and "longer than 1.5s" in line for line in dask_lines)
+    assert not (tmp_path / "dask" / ".parts").exists()
+
+
+def test_without_the_extra_dask_is_one_line_and_exit_2(archives, tmp_path):
+    code = ("import sys; sys.modules['distributed'] = None; sys.modules['dask'] = None\n"
+            "from scraper.cli import main\n"
+            f"main(['warc', '--dask', 'local', '-o', {str(tmp_path / 'o')!r}, {str(archives[1])!r}])")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and "pip install 'scraper[dask]'" in proc.stderr
+
+
+def test_dask_needs_an_output_folder(archives):
+    pytest.importorskip("scraper.distributed", reason="the dask extra is not installed")
+    result = CliRunner().invoke(main, ["warc", "--dask", "local", str(archives[1])])
+    assert result.exit_code == 2 and "give -o DIR" in result.stderr

@@ -1,0 +1,109 @@
+"""Extraction in worker processes: the same records as in-process, in input order, and a
+page that overruns the time limit abandoned (its worker killed and replaced) while the
+rest goes on."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import scraper
+from scraper import ExtractTimeout, PoolSettings, ScraperError
+from scraper.cli import main
+from scraper.pool import ExtractPool
+from tests.conftest import SEEDS, SHARED
+
+CORPUS = SHARED / "corpora" / "readability"
+
+
+def hostile_page(depth: int = 59_000) -> bytes:
+    """Within the Extractor's limits (under 60,000 tags) but about 25 s of CPU: HTML
+    parsing and pruning are quadratic in nesting depth (the divs are left unclosed)."""
+    return (b"<html><body>" + b"<div>" * depth + b"<p>" + b"Some words of text here. " * 40
+            + b"</p></body></html>")
+
+
+def pages(n: int = 6) -> list[bytes]:
+    if not CORPUS.is_dir():
+        pytest.skip("../shared/corpora is absent")
+    return [(folder / "page.html").read_bytes()
+            for folder in sorted(CORPUS.iterdir())[:40] if (folder / "page.html").is_file()][:n]
+
+
+def outcome(result: object) -> tuple:
+    if isinstance(result, ScraperError):
+        return (type(result).__name__, str(result))
+    return ("record", result)
+
+
+def test_the_pool_gives_what_the_extractor_gives_in_input_order(extractor) -> None:
+    inputs = pages(8) + [b"", b"\x00\x01binary\x00"]
+    expected = []
+    for data in inputs:
+        try:
+            expected.append(outcome(extractor.extract_html(data, url="https://example.com/a")))
+        except ScraperError as err:
+            expected.append(outcome(err))
+    with ExtractPool(extractor, PoolSettings(jobs=2, window=3)) as pool:
+        got = [outcome(result) for _, result in
+               pool.ordered(inputs, lambda d: pool.submit_html(d, url="https://example.com/a"))]
+    assert got == expected
+
+
+def test_a_page_over_the_time_limit_is_abandoned_and_the_rest_goes_on(extractor) -> None:
+    good = pages(3)
+    inputs = [good[0], hostile_page(), good[1], good[2]]
+    # The hostile page takes about 25 s of CPU; the others a few tens of milliseconds.
+    with ExtractPool(extractor, PoolSettings(jobs=1, page_timeout=1.5)) as pool:
+        results = [result for _, result in pool.ordered(inputs, pool.submit_html)]
+    assert isinstance(results[1], ExtractTimeout)
+    assert "longer than 1.5s" in str(results[1])
+    assert [r.title for r in (results[0], results[2], results[3])] == \
+        [extractor.extract_html(p).title for p in good]
+
+
+def test_a_worker_that_dies_fails_its_page_and_is_replaced(extractor) -> None:
+    good = pages(1)[0]
+    with ExtractPool(extractor, PoolSettings(jobs=1, page_timeout=60)) as pool:
+        slow = pool.submit_html(hostile_page())
+        while not slow.running():
+            time.sleep(0.01)
+        time.sleep(0.2)  # the worker has the page
+        # Kill the busy worker from outside, as the OOM killer would.
+        workers = [p for p in multiprocessing.active_children() if p.name == "scraper-extract"]
+        assert len(workers) == 1
+        os.kill(workers[0].pid, signal.SIGKILL)
+        with pytest.raises(ScraperError, match="worker died"):
+            slow.result(60)
+        assert pool.submit_html(good).result(60).title == extractor.extract_html(good).title
+
+
+def test_clean_jobs_2_writes_the_same_folder_as_jobs_1(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for seed in sorted(SEEDS.glob("*.txt")):
+        (folder / seed.name).write_bytes(seed.read_bytes())
+    for i, data in enumerate(pages(6)):
+        (folder / f"page{i}.html").write_bytes(data)
+    (folder / "empty.txt").write_bytes(b"")
+    runs = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out{jobs}"
+        result = CliRunner().invoke(main, ["clean", str(folder), "-o", str(out), "--jobs", jobs])
+        assert result.exit_code == 1, result.output          # empty.txt
+        runs[jobs] = ({p.name: p.read_bytes() for p in sorted(out.iterdir())},
+                      result.stderr.replace(str(out), "OUT"))
+    assert runs["1"] == runs["2"]
+    assert len(runs["1"][0]) > 10
+
+
+def test_pool_settings_default_to_the_machine(extractor) -> None:
+    settings = PoolSettings()
+    assert settings.jobs >= 1 and settings.page_timeout and settings.page_timeout >= 10
+    assert scraper.ExtractTimeout.__mro__[1] is ScraperError
