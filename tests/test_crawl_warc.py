@@ -21,10 +21,10 @@ from scraper import Extractor, PoolSettings, run_crawl
 from scraper.archive.read import Page, Skipped, read_warc
 from scraper.archive.write import OPEN_SUFFIX, complete_prefix
 from scraper.cli import main
+from tests.conftest import SLOW_RULE, hostile_page
+from tests.crawl_sites import article, index, options, rss, state_rows
 from tests.siteserver import Page as Served
 from tests.siteserver import SiteServer
-from tests.test_crawl import article, index, options, rss, sites, state_rows  # noqa: F401
-from tests.test_pool import hostile_page
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -192,6 +192,7 @@ def test_a_page_over_the_crawls_time_limit_fails_and_the_rest_is_written(tmp_pat
         rules.mkdir()
         (rules / "s.toml").write_text(f'name = "s"\n[crawl]\nfeeds = ["{srv.url}/feed.xml"]\n'
                                       f'delay = 0.0\n')
+        (rules / "catastrophe.toml").write_text(SLOW_RULE, encoding="utf-8")
         events: list[dict] = []
         opts = replace(options(tmp_path), pool=PoolSettings(jobs=1, page_timeout=1.5))
         summary = run_crawl(opts, extractor=Extractor(rules),

@@ -16,7 +16,7 @@ from scraper.archive.run import run_warc
 from scraper.cli import main
 from scraper.pool import open_extraction
 from scraper.store import RecordWriter
-from tests.test_pool import hostile_page
+from tests.conftest import hostile_page, slow_rules
 from tests.warcs import corrupt_member, members, response, revisit, story, write_warc
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,7 +47,7 @@ def archives(tmp_path: Path) -> list[Path]:
 
 def test_a_local_cluster_writes_what_one_process_writes(archives, tmp_path):
     distributed = pytest.importorskip("scraper.distributed", reason="the dask extra is not installed")
-    extractor = Extractor()
+    extractor = Extractor(slow_rules(tmp_path / "rules"))
     settings = PoolSettings(jobs=2, page_timeout=1.5)
     single_lines: list[str] = []
     with open_extraction(extractor, PoolSettings(jobs=1, page_timeout=1.5)) as extraction:

@@ -17,16 +17,9 @@ import scraper
 from scraper import ExtractTimeout, PoolSettings, ScraperError
 from scraper.cli import main
 from scraper.pool import ExtractPool
-from tests.conftest import SEEDS, SHARED
+from tests.conftest import SEEDS, SHARED, hostile_page, slow_rules
 
 CORPUS = SHARED / "corpora" / "readability"
-
-
-def hostile_page(depth: int = 59_000) -> bytes:
-    """Within the Extractor's limits (under 60,000 tags) but about 25 s of CPU: HTML
-    parsing and pruning are quadratic in nesting depth (the divs are left unclosed)."""
-    return (b"<html><body>" + b"<div>" * depth + b"<p>" + b"Some words of text here. " * 40
-            + b"</p></body></html>")
 
 
 def pages(n: int = 6) -> list[bytes]:
@@ -56,10 +49,17 @@ def test_the_pool_gives_what_the_extractor_gives_in_input_order(extractor) -> No
     assert got == expected
 
 
-def test_a_page_over_the_time_limit_is_abandoned_and_the_rest_goes_on(extractor) -> None:
+@pytest.fixture(scope="module")
+def slow_extractor(tmp_path_factory) -> scraper.Extractor:
+    """An Extractor whose rules take minutes over `hostile_page()`."""
+    return scraper.Extractor(slow_rules(tmp_path_factory.mktemp("slow-rules")))
+
+
+def test_a_page_over_the_time_limit_is_abandoned_and_the_rest_goes_on(slow_extractor) -> None:
+    extractor = slow_extractor
     good = pages(3)
     inputs = [good[0], hostile_page(), good[1], good[2]]
-    # The hostile page takes about 25 s of CPU; the others a few tens of milliseconds.
+    # The hostile page takes minutes; the others a few tens of milliseconds.
     with ExtractPool(extractor, PoolSettings(jobs=1, page_timeout=1.5)) as pool:
         results = [result for _, result in pool.ordered(inputs, pool.submit_html)]
     assert isinstance(results[1], ExtractTimeout)
@@ -68,7 +68,8 @@ def test_a_page_over_the_time_limit_is_abandoned_and_the_rest_goes_on(extractor)
         [extractor.extract_html(p).title for p in good]
 
 
-def test_a_worker_that_dies_fails_its_page_and_is_replaced(extractor) -> None:
+def test_a_worker_that_dies_fails_its_page_and_is_replaced(slow_extractor) -> None:
+    extractor = slow_extractor
     good = pages(1)[0]
     with ExtractPool(extractor, PoolSettings(jobs=1, page_timeout=60)) as pool:
         slow = pool.submit_html(hostile_page())

@@ -20,8 +20,8 @@ from click.testing import CliRunner
 from scraper import CrawlOptions, Extractor, FetchSettings, run_crawl
 from scraper.cli.crawl import crawl_command
 from scraper.crawl.state import CrawlState
+from tests.crawl_sites import article, index, options, rss
 from tests.siteserver import ARABIC_PARAGRAPHS, Page, SiteServer, article_html
-from tests.test_crawl import article, index, options, rss
 
 ROOT = Path(__file__).resolve().parent.parent
 PATHS = [f"/a/{i}.html" for i in range(1, 5)]

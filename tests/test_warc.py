@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 import scraper
 from scraper.archive.read import Page, Skipped, read_warc, record_offsets
 from scraper.cli import main
-from tests.test_pool import hostile_page
+from tests.conftest import hostile_page, slow_rules
 from tests.warcs import (
     DATE,
     corrupt_member,
@@ -220,7 +220,8 @@ def test_a_page_over_the_time_limit_is_that_records_outcome(tmp_path: Path) -> N
         response(A + "2.html", story(2)),
     ])
     out = tmp_path / "out"
-    result = run(str(path), "-o", str(out), "--jobs", "1", "--page-timeout", "1.5")
+    result = run(str(path), "-o", str(out), "--jobs", "1", "--page-timeout", "1.5",
+                 "--rules", str(slow_rules(tmp_path / "rules")))
     assert result.exit_code == 1, result.output
     failed = [line for line in result.stderr.splitlines() if "slow.html" in line]
     assert len(failed) == 1 and "failed: " in failed[0] and "longer than 1.5s" in failed[0]
