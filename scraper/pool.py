@@ -12,7 +12,9 @@ settles that page with an ExtractTimeout. A worker that dies (a crash, the OOM k
 replaced the same way. Futures settle with a Record or a ScraperError, never anything else.
 
 Warnings that libraries log in a worker while it extracts a page are logged again in the
-parent, under the same logger name, so a command's log handler hears of them.
+parent, under the same logger name, and warnings issued with `warnings.warn` (a
+DecodeWarning) are issued again in the parent, so a command hears of both as if the page
+had been extracted in its own process.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import multiprocessing
 import queue
 import signal
 import threading
+import warnings
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future
@@ -99,9 +102,9 @@ def _worker(conn: Connection, rules: Rules, options: ExtractOptions,
     root.setLevel(min(root.level or logging.WARNING, logging.WARNING))
     try:
         extractor = Extractor(rules, options=options)
-        conn.send(("ready", None, []))
+        conn.send(("ready", None, [], []))
     except BaseException as err:  # noqa: BLE001 - told to the parent, which reports it
-        conn.send(("broken", f"{type(err).__name__}: {err}", []))
+        conn.send(("broken", f"{type(err).__name__}: {err}", [], []))
         return
     while True:
         try:
@@ -111,21 +114,23 @@ def _worker(conn: Connection, rules: Rules, options: ExtractOptions,
         if task is None:
             return
         collect.records = []
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                status, payload = "ok", _run(extractor, task, repeats)
+            except ScraperError as err:
+                status, payload = "error", err
+            except Exception as err:  # an extractor bug is that page's failure  # noqa: BLE001
+                status = "error"
+                payload = ScraperError(f"extraction failed: {type(err).__name__}: {err}")
+        warned = [(w.category, str(w.message)) for w in caught]
         try:
-            answer: tuple[str, Any, list[tuple[str, int, str]]] = (
-                "ok", _run(extractor, task, repeats), collect.records)
-        except ScraperError as err:
-            answer = ("error", err, collect.records)
-        except Exception as err:  # an extractor bug is that page's failure  # noqa: BLE001
-            answer = ("error", ScraperError(f"extraction failed: {type(err).__name__}: {err}"),
-                      collect.records)
-        try:
-            conn.send(answer)
+            conn.send((status, payload, collect.records, warned))
         except (EOFError, OSError):
             return
         except Exception as err:  # noqa: BLE001 - an answer that does not pickle
             conn.send(("error", ScraperError(f"extraction failed: {type(err).__name__}: {err}"),
-                       collect.records))
+                       collect.records, warned))
 
 
 class _Worker:
@@ -143,7 +148,7 @@ class _Worker:
             self.kill()
             raise ScraperError(f"extraction worker did not start within {START_TIMEOUT:g}s")
         try:
-            status, detail, _ = parent.recv()
+            status, detail, _, _ = parent.recv()
         except (EOFError, OSError):
             self.kill()
             raise ScraperError(f"extraction worker died on start "
@@ -216,7 +221,11 @@ class ExtractPool:
     async def extract_html(self, html: bytes, *, url: str | None = None,
                            charset: str | None = None) -> Record:
         """`submit_html` awaited from asyncio code."""
-        return await asyncio.wrap_future(self.submit_html(html, url=url, charset=charset))
+        future = self.submit_html(html, url=url, charset=charset)
+        try:
+            return await asyncio.wrap_future(future)
+        finally:
+            _reissue(future)
 
     def ordered(self, items: Iterable[T], submit: Callable[[T], Future[R] | Any]
                 ) -> Iterator[tuple[T, R | ScraperError | Any]]:
@@ -287,7 +296,7 @@ class ExtractPool:
                         "process was killed)"))
                     continue
                 try:
-                    status, payload, logged = worker.conn.recv()
+                    status, payload, logged, warned = worker.conn.recv()
                 except (EOFError, OSError):
                     code = worker.process.exitcode
                     worker.kill()
@@ -297,6 +306,8 @@ class ExtractPool:
                     continue
                 for name, level, message in logged:
                     logging.getLogger(name).log(level, "%s", message)
+                # Issued again where the result is taken, in its order (see _reissue).
+                future.warned = warned  # type: ignore[attr-defined]
                 if status == "ok":
                     future.set_result(payload)
                 else:
@@ -399,3 +410,12 @@ def _settle(item: T, waiting: Any) -> tuple[T, Any]:
         return item, waiting.result()
     except ScraperError as err:
         return item, err
+    finally:
+        _reissue(waiting)
+
+
+def _reissue(future: Future[Any]) -> None:
+    """The warnings a worker issued while extracting, issued again in the thread that takes
+    the result, so they come in the order of the results."""
+    for category, message in getattr(future, "warned", ()):
+        warnings.warn(message, category, stacklevel=3)

@@ -93,6 +93,9 @@ def test_clean_jobs_2_writes_the_same_folder_as_jobs_1(tmp_path: Path) -> None:
     for i, data in enumerate(pages(6)):
         (folder / f"page{i}.html").write_bytes(data)
     (folder / "empty.txt").write_bytes(b"")
+    seed = sorted(SEEDS.glob("*.txt"))[0].read_bytes()
+    at = seed.index(b"\n", len(seed) // 2)
+    (folder / "stray.txt").write_bytes(seed[:at] + b"\xff" + seed[at:])
     runs = {}
     for jobs in ("1", "2"):
         out = tmp_path / f"out{jobs}"
@@ -102,6 +105,7 @@ def test_clean_jobs_2_writes_the_same_folder_as_jobs_1(tmp_path: Path) -> None:
                       result.stderr.replace(str(out), "OUT"))
     assert runs["1"] == runs["2"]
     assert len(runs["1"][0]) > 10
+    assert f"scrape: warning: {folder / 'stray.txt'}: 1 undecodable byte" in runs["2"][1]
 
 
 def test_pool_settings_default_to_the_machine(extractor) -> None:
