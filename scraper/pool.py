@@ -263,9 +263,9 @@ class ExtractPool:
 
     def _drive(self, number: int) -> None:
         """One worker's driver: hand it tasks one at a time, enforce the time limit, and
-        replace it when it is killed or dies."""
+        replace it when it is killed or dies. Every task's future settles, whatever goes
+        wrong here (a driver that died would leave its caller waiting forever)."""
         worker: _Worker | None = None
-        limit = self.settings.page_timeout
         try:
             while True:
                 item = self._queue.get()
@@ -274,47 +274,59 @@ class ExtractPool:
                 future, task = item
                 if not future.set_running_or_notify_cancel():
                     continue
-                if worker is None:
-                    try:
-                        worker = _Worker(self._ctx, self._rules, self._options, self._repeats)
-                    except ScraperError as err:
-                        future.set_exception(err)
-                        continue
-                self._busy[number] = worker
                 try:
-                    worker.conn.send(task)
-                    answered = worker.conn.poll(limit)
-                except (OSError, ValueError):
-                    answered = True   # a broken pipe: recv below tells how the worker ended
-                finally:
-                    self._busy.pop(number, None)
-                if not answered:
-                    worker.kill()
-                    worker = None
-                    future.set_exception(ExtractTimeout(
-                        f"extraction took longer than {limit:g}s; abandoned (its worker "
-                        "process was killed)"))
-                    continue
-                try:
-                    status, payload, logged, warned = worker.conn.recv()
-                except (EOFError, OSError):
-                    code = worker.process.exitcode
-                    worker.kill()
-                    worker = None
-                    future.set_exception(ScraperError(
-                        f"the extraction worker died (exit code {code})"))
-                    continue
-                for name, level, message in logged:
-                    logging.getLogger(name).log(level, "%s", message)
-                # Issued again where the result is taken, in its order (see _reissue).
-                future.warned = warned  # type: ignore[attr-defined]
-                if status == "ok":
-                    future.set_result(payload)
-                else:
-                    future.set_exception(payload)
+                    worker = self._serve(number, worker, future, task)
+                except Exception as err:  # noqa: BLE001 - see the docstring
+                    if worker is not None:
+                        worker.kill()
+                        worker = None
+                    if not future.done():
+                        future.set_exception(ScraperError(
+                            f"extraction failed: {type(err).__name__}: {err}"))
         finally:
             if worker is not None:
                 worker.stop()
+
+    def _serve(self, number: int, worker: _Worker | None, future: Future[Record],
+               task: _Task) -> _Worker | None:
+        """Settle one task's future; the worker to use next (None: start a new one)."""
+        limit = self.settings.page_timeout
+        if worker is None:
+            try:
+                worker = _Worker(self._ctx, self._rules, self._options, self._repeats)
+            except ScraperError as err:
+                future.set_exception(err)
+                return None
+        self._busy[number] = worker
+        try:
+            worker.conn.send(task)
+            answered = worker.conn.poll(limit)
+        except (OSError, ValueError):
+            answered = True   # a broken pipe: recv below tells how the worker ended
+        finally:
+            self._busy.pop(number, None)
+        if not answered:
+            worker.kill()
+            future.set_exception(ExtractTimeout(
+                f"extraction took longer than {limit:g}s; abandoned (its worker process "
+                "was killed)"))
+            return None
+        try:
+            status, payload, logged, warned = worker.conn.recv()
+        except (EOFError, OSError):
+            code = worker.process.exitcode
+            worker.kill()
+            future.set_exception(ScraperError(f"the extraction worker died (exit code {code})"))
+            return None
+        for name, level, message in logged:
+            logging.getLogger(name).log(level, "%s", message)
+        # Issued again where the result is taken, in its order (see _reissue).
+        future.warned = warned  # type: ignore[attr-defined]
+        if status == "ok":
+            future.set_result(payload)
+        else:
+            future.set_exception(payload)
+        return worker
 
 
 class InlineExtraction:
