@@ -132,12 +132,17 @@ def split_lines(text: str, rules: Rules, site_rules: tuple[SiteRule, ...] = (),
 
 def find_body(lines: list[Line]) -> tuple[int, int] | None:
     """The [start, end) span of lines with the largest total weight, or None if none weighs."""
+    return heaviest_span(line.weight for line in lines)
+
+
+def heaviest_span(weights: Iterable[float]) -> tuple[int, int] | None:
+    """The [start, end) span of items with the largest positive total weight, or None."""
     best, best_span = 0.0, None
     total, start = 0.0, 0
-    for i, line in enumerate(lines):
+    for i, weight in enumerate(weights):
         if total < 0:
             total, start = 0.0, i
-        total += line.weight
+        total += weight
         if total > best:
             best, best_span = total, (start, i + 1)
     return best_span

@@ -9,8 +9,10 @@ from .normalize import visible
 _WORD = re.compile(r"\w+")
 # Scripts written without spaces: count characters, not runs, so a Chinese paragraph is long.
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
-# Sentence-final punctuation (Latin, Arabic, CJK), optionally followed by closing quotes.
-_SENTENCE_END = re.compile(r"[.!?؟。！？…][\"'”’»)\]」』]*$")
+# Sentence-final punctuation (Latin, Arabic, Urdu, CJK), optionally followed by closing quotes.
+SENTENCE_PUNCT = ".!?؟۔。！？…"
+CLOSING_QUOTES = "\"'”’»)\\]」』"  # inside a regex character class
+_SENTENCE_END = re.compile(rf"[{re.escape(SENTENCE_PUNCT)}][{CLOSING_QUOTES}]*$")
 _CLAUSE = re.compile(r"[,،;؛、，]")
 
 

@@ -11,7 +11,7 @@ from .normalize import clean_line
 from .rules import SiteRule
 
 # Elements that end a line of text (a <br> too).
-_BLOCKS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "tr",
+BLOCK_TAGS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "tr",
            "figure", "figcaption", "section", "article", "header", "footer", "ul", "ol",
            "table", "dd", "dt", "dl", "address", "details", "summary", "main", "aside", "hr")
 
@@ -74,7 +74,7 @@ def block_lines(node: LexborNode) -> tuple[str, ...]:
         return ()
     for br in root.css("br"):
         br.insert_after("\n")
-    for block in root.css(",".join(_BLOCKS)):
+    for block in root.css(",".join(BLOCK_TAGS)):
         block.insert_before("\n")
         block.insert_after("\n")
     text = root.text(deep=True, separator="")
