@@ -28,7 +28,7 @@ from .lines import has_text, is_sentence, list_marker, words
 from .normalize import clean_line, visible
 from .record import Record
 from .repeats import RepeatIndex
-from .rules import Rules, SiteRule, load_rules
+from .rules import Rules, SiteRule, bundled_rules
 
 
 class Kind(enum.Enum):
@@ -282,11 +282,11 @@ def clean_text(text: str, *, source: str | None = None, rules: Rules | None = No
                url: str | None = None, repeats: RepeatIndex | None = None) -> Record:
     """Turn a scraped text dump into a clean Record.
 
-    `rules` defaults to the bundled rules (pass a loaded `Rules` to reuse it across calls);
+    `rules` defaults to the bundled rules (`bundled_rules()`, loaded once);
     `repeats` holds line counts over other pages of the same site. Raises NoArticleError
     when no article is found.
     """
-    rules = rules if rules is not None else load_rules()
+    rules = rules if rules is not None else bundled_rules()
     text = unicodedata.normalize("NFC", text)
     raw_lines = text.splitlines()
     site_rules = rules.for_text(raw_lines)

@@ -39,6 +39,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -183,6 +184,13 @@ def default_rules_dir() -> Path:
         if candidate.is_dir():
             return candidate
     raise RulesError("bundled rules folder not found; pass a rules folder")
+
+
+@cache
+def bundled_rules() -> Rules:
+    """The bundled rules, loaded on first use and shared (Rules is immutable): what
+    `extract_html` and `clean_text` use when given no rules."""
+    return load_rules()
 
 
 def load_rules(path: str | Path | None = None) -> Rules:
