@@ -3,28 +3,32 @@
 Steps: decode the bytes; parse once with selectolax; read the page's metadata; find the
 rule files that claim the page (domain, generator, fingerprint) and remove what their
 `strip` selectors name; take the body from the first rule whose `body` selector matches,
-else prune the page's chrome (`html_prune`) and let trafilatura find the main text; last,
-drop boilerplate lines from what was extracted, with the text cleaner's line classes.
+else prune the page's obvious chrome (`html_prune`) and keep the text blocks the learned
+block classifier calls content (`blocks`, model in `model/blocks.json`), trafilatura's
+reading only when they hold no prose line; last, drop boilerplate lines from what was
+extracted, with the text cleaner's line classes.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import htmldate
 import trafilatura
 from selectolax.lexbor import LexborHTMLParser
 
 from . import site_rules
+from .blocks import content_mask, page_blocks
 from .clean import Kind, classify
 from .dates import find_date
 from .decode import decode_bytes
 from .errors import NoArticleError, PageTooLargeError
-from .html_prune import prune
 from .metadata import PageMeta, page_metadata
+from .model import Classifier, bundled
 from .normalize import clean_line, match_key
 from .record import Record
-from .rules import Rules, SiteRule, load_rules
+from .rules import Rules, SiteRule, bundled_rules
 from .urls import site_of
 
 # Pages above these sizes are refused rather than parsed, so memory and time stay bounded
@@ -50,13 +54,59 @@ FALLBACK_PROSE = 0.5
 
 
 def extract_html(html: str | bytes, *, url: str | None = None, rules: Rules | None = None,
-                 charset: str | None = None) -> Record:
+                 charset: str | None = None, model: Classifier | None = None) -> Record:
     """Extract the article of an HTML page; `charset` is the HTTP header's, if known.
 
-    Raises InputError subclasses for unreadable input (empty, binary, undecodable, too
-    large) and NoArticleError when the page holds no article text.
+    `model` is the block classifier of the generic path (default: the bundled one, read
+    once). Raises InputError subclasses for unreadable input (empty, binary, undecodable,
+    too large), NoArticleError when the page holds no article text, and ModelError when
+    the bundled model file is missing or invalid.
     """
-    rules = rules if rules is not None else load_rules()
+    rules = rules if rules is not None else bundled_rules()
+    page = parse_page(html, url=url, rules=rules, charset=charset)
+    text, tree, meta, claimed = page.text, page.tree, page.meta, page.claimed
+    matched = site_rules.body(tree, claimed)
+    if matched is not None:
+        rule, matched_lines = matched
+        lines = list(matched_lines)
+        if page.standfirst and page.standfirst not in lines:
+            lines.insert(0, page.standfirst)
+    else:
+        lines = _generic_lines(page, rules, model if model is not None else bundled("blocks"))
+        rule = f"generic+{claimed[0].name}" if claimed else "generic"
+    lines = filter_lines(lines, rules, claimed)
+    title = meta.title
+    if title and lines and match_key(lines[0]) == match_key(title):
+        lines.pop(0)
+    reason = _no_article(title, lines)
+    if reason:
+        raise NoArticleError(reason)
+    if not title:  # a headline-like first line stands in for a missing headline
+        title = lines.pop(0) if _headline_like(lines[0]) and len(lines) > 1 else ""
+    return Record(title=title, paragraphs=tuple(lines), url=url, source=url,
+                  site=meta.site or site_of(url), author=meta.author,
+                  published=_published(meta.published, text, url), language=meta.language, rule=rule)
+
+
+@dataclass(frozen=True)
+class ParsedPage:
+    """A decoded, parsed page with its metadata, the rules claiming it and their `strip`
+    selectors applied: what the body is looked for in."""
+
+    text: str
+    tree: LexborHTMLParser
+    meta: PageMeta
+    claimed: tuple[SiteRule, ...]
+    url: str | None = None
+    standfirst: str | None = None  # a rule's standfirst selector's text
+
+
+def parse_page(html: str | bytes, *, url: str | None, rules: Rules,
+               charset: str | None = None) -> ParsedPage:
+    """Decode and parse a page, read its metadata, apply its rules' `strip` selectors.
+
+    Raises InputError subclasses for unreadable input (empty, binary, undecodable, too large).
+    """
     if len(html) > MAX_PAGE_BYTES:
         raise PageTooLargeError(f"page too large ({len(html):,} bytes; the limit is "
                                 f"{MAX_PAGE_BYTES:,})")
@@ -72,27 +122,8 @@ def extract_html(html: str | bytes, *, url: str | None = None, rules: Rules | No
         meta = PageMeta(title=found.title, author=found.author,
                         published=meta.published or found.published).fill(meta)
     site_rules.strip(tree, claimed)
-    matched = site_rules.body(tree, claimed)
-    if matched is not None:
-        rule, matched_lines = matched
-        lines = list(matched_lines)
-        if found is not None and found.standfirst and found.standfirst not in lines:
-            lines.insert(0, found.standfirst)
-    else:
-        lines = _generic_lines(tree, url)
-        rule = f"generic+{claimed[0].name}" if claimed else "generic"
-    lines = filter_lines(lines, rules, claimed)
-    title = meta.title
-    if title and lines and match_key(lines[0]) == match_key(title):
-        lines.pop(0)
-    reason = _no_article(title, lines)
-    if reason:
-        raise NoArticleError(reason)
-    if not title:  # a headline-like first line stands in for a missing headline
-        title = lines.pop(0) if _headline_like(lines[0]) and len(lines) > 1 else ""
-    return Record(title=title, paragraphs=tuple(lines), url=url, source=url,
-                  site=meta.site or site_of(url), author=meta.author,
-                  published=_published(meta.published, text, url), language=meta.language, rule=rule)
+    standfirst = found.standfirst if found is not None else None
+    return ParsedPage(text, tree, meta, claimed, url, standfirst)
 
 
 def _published(declared: str | None, html: str, url: str | None) -> str | None:
@@ -149,13 +180,21 @@ def _is_prose(line: str) -> bool:
     return size >= PROSE_CHARS or len(line.split()) >= PROSE_WORDS
 
 
-def _generic_lines(tree: LexborHTMLParser, url: str | None) -> list[str]:
-    """The main text of a page no rule's body selector claims.
+def _generic_lines(page: ParsedPage, rules: Rules, model: Classifier) -> list[str]:
+    """The main text of a page no rule's body selector claims: the blocks the model calls
+    content, one line each; trafilatura's reading when they hold no prose line."""
+    found, X = page_blocks(page.tree, lexicon=rules.lexicon, title=page.meta.title)
+    keep = content_mask(model, found, X)
+    lines = [text for text, kept in zip(found.texts, keep) if kept]
+    if any(_is_prose(line) for line in lines):
+        return lines
+    return _trafilatura_lines(page.tree, page.url)
 
-    trafilatura's fast path first; its slower comparison with readability and jusText
-    only when the fast result looks short for the page or is mostly short lines.
-    """
-    prune(tree)
+
+def _trafilatura_lines(tree: LexborHTMLParser, url: str | None) -> list[str]:
+    """trafilatura's main text of the (pruned) page: its fast path first; its slower
+    comparison with readability and jusText only when the fast result looks short for the
+    page or is mostly short lines."""
     body = tree.body
     if body is None:
         return []
