@@ -164,6 +164,7 @@ class _Walk:
         self.links = 0
         # (tag code, ancestors, names, names_any, depth, parent, chrome, article, class)
         self.elements: list[tuple[int, int, int, int, int, int, int, int, str]] = []
+        self.ends: list[int] = [1]
 
     def flush(self, element: int) -> None:
         """End the current block (if it holds text) as a block of `element`."""
@@ -196,6 +197,7 @@ def segment(root: LexborNode) -> Blocks:
     cache: dict[str, int] = {}
     elements.append((_BLOCK_TAG_CODE.get(root.tag or "body", _OTHER_TAG), 0, 0, 0, 0, -1, -1, -1,
                      ""))
+    ends = walk.ends  # one past each element's last descendant (they follow it in order)
     # A context: (ancestor mask, own names, parent's own names, names of any ancestor,
     # depth, block element, chrome element, article element); the root is element 0.
     ctx = (0, 0, 0, 0, 0, 0, -1, -1)
@@ -206,10 +208,13 @@ def segment(root: LexborNode) -> Blocks:
         while node is None:
             if not stack:
                 walk.flush(ctx[5])
+                ends[0] = len(elements)
                 return _finish(walk, steps)
             done, parent_ctx, block = stack.pop()
-            if block and (pieces or walk.links):
-                walk.flush(ctx[5])
+            if block:
+                if pieces or walk.links:
+                    walk.flush(ctx[5])
+                ends[ctx[5]] = len(elements)
             ctx = parent_ctx
             node = done.next
         steps += 1
@@ -266,6 +271,7 @@ def segment(root: LexborNode) -> Blocks:
             elements.append((_BLOCK_TAG_CODE.get(tag, _OTHER_TAG), ancestors,
                              kinds | own | parent_own, names_any | kinds, depth, parent, chrome,
                              article, classes))
+            ends.append(blk + 1)  # until its children are seen
         child = node.child
         if child is None:
             node = node.next
@@ -283,16 +289,7 @@ def _finish(walk: _Walk, steps: int) -> Blocks:
     element = rows[:, 0].astype(np.intp)
     link_chars = rows[:, 2].astype(np.float64)
     block_chars = np.fromiter((len(t) for t in walk.texts), dtype=np.float64, count=len(walk.texts))
-    chars = np.bincount(element, weights=block_chars, minlength=n_elements).tolist()
-    element_links = np.bincount(element, weights=link_chars, minlength=n_elements).tolist()
-    blocks = np.bincount(element, minlength=n_elements).tolist()
-    extent = [1] * n_elements
-    for i in range(n_elements - 1, 0, -1):  # children are recorded after their parents
-        up = parent[i]
-        chars[up] += chars[i]
-        element_links[up] += element_links[i]
-        blocks[up] += blocks[i]
-        extent[up] += extent[i]
+    extent = np.array(walk.ends[:n_elements], dtype=np.intp) - np.arange(n_elements)
     counts = Counter(classes)
     counts[""] = 0
     return Blocks(texts=walk.texts, element=element, link_chars=link_chars,
@@ -302,11 +299,20 @@ def _finish(walk: _Walk, steps: int) -> Blocks:
                   names_any=np.array(names_any, dtype=np.int64),
                   depth=np.array(depth, dtype=np.float64), parent=np.array(parent, dtype=np.intp),
                   chrome=np.array(chrome, dtype=np.intp), article=np.array(article, dtype=np.intp),
-                  chars=np.array(chars, dtype=np.float64),
-                  element_link_chars=np.array(element_links, dtype=np.float64),
-                  blocks=np.array(blocks, dtype=np.float64),
+                  chars=subtree_sums(element, block_chars, extent),
+                  element_link_chars=subtree_sums(element, link_chars, extent),
+                  blocks=subtree_sums(element, np.ones(len(element)), extent),
                   class_repeats=np.array([counts[c] for c in classes], dtype=np.float64),
-                  extent=np.array(extent, dtype=np.intp), steps=steps)
+                  extent=extent, steps=steps)
+
+
+def subtree_sums(element: np.ndarray, values: np.ndarray, extent: np.ndarray) -> np.ndarray:
+    """Per element, the sum of `values` (one per block) over the blocks of its subtree:
+    an element's descendants are the `extent - 1` elements after it."""
+    own = np.bincount(element, weights=values, minlength=len(extent))
+    cumulative = np.concatenate([[0.0], np.cumsum(own)])
+    index = np.arange(len(extent))
+    return cumulative[index + extent] - cumulative[index]
 
 
 def _text_features(text: str, lexicon: Lexicon | None) -> tuple[float, ...]:
@@ -330,8 +336,8 @@ _CONTAINERS = ("own", "parent", "grandparent")
 
 def _feature_names() -> tuple[str, ...]:
     names = ["chars", "log_chars", *_TEXT_FEATURES, "link_density", "links", "digit_share",
-             "words_per_sentence", "chars_per_word", "position", "char_position", "page_share", "page_blocks",
-             "page_log_chars", "page_link_density", "depth", "headline_distance",
+             "words_per_sentence", "chars_per_word", "position", "char_position", "page_share",
+             "page_blocks", "page_log_chars", "page_link_density", "depth", "headline_distance",
              "headline_char_distance", "is_headline", "after_headline", "article_share",
              "chrome_share", "chrome_near"]
     for share in CORE_SHARES:
