@@ -26,9 +26,8 @@ from dataclasses import dataclass
 import numpy as np
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .bylines import MAX_BYLINE_WORDS, byline_name
 from .clean import heaviest_span
-from .dates import is_date_line
+from .dates import CLOCK_TIME, is_date_line
 from .errors import ModelError
 from .html_prune import CHROME_WORDS, CONTENT_RE, DROP_TAGS, READ_ALSO, prune
 from .lexicon import Lexicon
@@ -94,10 +93,12 @@ NEIGHBOUR_FEATURES = ("log_chars", "link_density", "sentence", "tag_p", "tag_li"
 # A full stop ends a sentence before a space (not in "3.5" or "e.g.x"); the other marks
 # (and CJK full stops, written without a space after them) wherever they are.
 _OTHER_MARKS = re.escape(SENTENCE_PUNCT.replace(".", ""))
-_SENTENCE_MARK = re.compile(rf"\.[{CLOSING_QUOTES}]*(?=\s|$)|[{_OTHER_MARKS}]")
+_SENTENCE_MARK = re.compile(rf"\.[{re.escape(CLOSING_QUOTES)}]*(?=\s|$)|[{_OTHER_MARKS}]")
 _CLAUSE = re.compile(r"[,،;؛、，]")
 _DIGIT = re.compile(r"\d")
 _SEPARATORS = re.compile(r"[|·•»«/›‹]")
+# One scan of a block finds all three (few characters of a text are any of them).
+_COUNTED = re.compile(rf"{_CLAUSE.pattern}|{_DIGIT.pattern}|{_SEPARATORS.pattern}")
 _NAME_PARTS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
@@ -316,21 +317,21 @@ def subtree_sums(element: np.ndarray, values: np.ndarray, extent: np.ndarray) ->
 
 
 def _text_features(text: str, lexicon: Lexicon | None) -> tuple[float, ...]:
-    digits = len(_DIGIT.findall(text))
-    size = words(text)
+    counted = "".join(_COUNTED.findall(text))
+    digits = len(_DIGIT.findall(counted))
     entry = lexicon.lookup(text) if lexicon is not None else None
-    return (size, len(_SENTENCE_MARK.findall(text)), float(is_sentence(text)),
-            len(_CLAUSE.findall(text)), digits,
+    return (words(text), len(_SENTENCE_MARK.findall(text)), float(is_sentence(text)),
+            len(_CLAUSE.findall(counted)), digits,
             float(digits > 0 and is_date_line(text)),  # every date has a digit
+            float(digits > 0 and CLOCK_TIME.match(text) is not None),  # "14:32 ..." tickers
             float(entry is not None and 4 - int(entry.risk)),  # 3 for a low-risk string
-            float(size <= MAX_BYLINE_WORDS and byline_name(text) is not None),
             float(READ_ALSO.match(text) is not None),
-            float(list_marker(text) is not None), len(_SEPARATORS.findall(text)),
+            float(list_marker(text) is not None), len(_SEPARATORS.findall(counted)),
             float("©" in text))
 
 
 _TEXT_FEATURES = ("words", "sentence_marks", "sentence", "clauses", "digits", "date",
-                  "lexicon", "byline", "read_also", "list_marker", "separators", "copyright")
+                  "opens_with_time", "lexicon", "read_also", "list_marker", "separators", "copyright")
 _CONTAINERS = ("own", "parent", "grandparent")
 
 

@@ -33,7 +33,8 @@ _ISO = re.compile(r"(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
 _DMY = re.compile(r"(?<!\d)(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?!\d)")
 _NAMED_DMY = re.compile(rf"(?<!\w)(\d{{1,2}})\.?\s+({_MONTH_ALT})\.?,?\s+(\d{{4}})(?!\d)", re.I)
 _NAMED_MDY = re.compile(rf"(?<!\w)({_MONTH_ALT})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?!\d)", re.I)
-_TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?", re.I)
+# A clock time: 10:30, 9:05:12, 7:30 pm.
+CLOCK_TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?", re.I)
 _WORD = re.compile(r"\w+")
 
 
@@ -62,7 +63,7 @@ def is_date_line(line: str) -> bool:
     text = line.translate(_DIGITS)
     if find_date(text) is None:
         return False
-    rest = _TIME.sub(" ", text)
+    rest = CLOCK_TIME.sub(" ", text)
     for pattern in (_ISO, _NAMED_DMY, _NAMED_MDY, _DMY):
         rest = pattern.sub(" ", rest)
     # What is left besides the date: a weekday, "Published", "updated" and the like.
