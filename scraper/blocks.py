@@ -322,7 +322,7 @@ def _text_features(text: str, lexicon: Lexicon | None) -> tuple[float, ...]:
     entry = lexicon.lookup(text) if lexicon is not None else None
     return (words(text), len(_SENTENCE_MARK.findall(text)), float(is_sentence(text)),
             len(_CLAUSE.findall(counted)), digits,
-            float(digits > 0 and is_date_line(text)),  # every date has a digit
+            float(is_date_line(text)),
             float(digits > 0 and CLOCK_TIME.match(text) is not None),  # "14:32 ..." tickers
             float(entry is not None and 4 - int(entry.risk)),  # 3 for a low-risk string
             float(READ_ALSO.match(text) is not None),

@@ -36,6 +36,7 @@ _NAMED_MDY = re.compile(rf"(?<!\w)({_MONTH_ALT})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)
 # A clock time: 10:30, 9:05:12, 7:30 pm.
 CLOCK_TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?", re.I)
 _WORD = re.compile(r"\w+")
+_ANY_DIGIT = re.compile(r"\d")  # Arabic-Indic and Persian digits too
 
 
 def find_date(line: str) -> str | None:
@@ -58,7 +59,7 @@ def find_date(line: str) -> str | None:
 
 def is_date_line(line: str) -> bool:
     """True for a short line that is mostly a date or timestamp (a dateline widget)."""
-    if len(line) > 80:
+    if len(line) > 80 or not _ANY_DIGIT.search(line):  # every date pattern has digits
         return False
     text = line.translate(_DIGITS)
     if find_date(text) is None:
