@@ -8,13 +8,16 @@ subtree totals (text, links, blocks) were gathered in the same walk.
 
 `features` turns the blocks into a (blocks, len(FEATURES)) matrix: the block's own text
 (size, punctuation, links, digits, dates, lexicon hits), its element's context, the text
-of its element and the two block-level elements above it, its place in the page and its
-distance to the headline, and the same few numbers for the two blocks before and after.
-Class and id names count only through a fixed vocabulary (`html_prune.CHROME_WORDS` and
-`LAYOUT_WORDS` below): arbitrary class names are one site's, they do not generalise.
+of its element and the two block-level elements above it, the page's core, its place in
+the page and its distance to the headline, and the same few numbers for the two blocks
+before and after. Class and id names count only through a fixed vocabulary
+(`html_prune.CHROME_WORDS` and `LAYOUT_WORDS` below): arbitrary class names are one
+site's, they do not generalise. `context_features` adds, for a model's second stage, what
+the first stage's logits say around each block; `content_mask` runs a model.
 
-Both stages are linear in the page's size: one walk, per-block work bounded by the
-block's text, and numpy over the block arrays.
+`page_blocks` is what extraction and training call: prune, segment, features. Every stage
+is linear in the page's size: one walk, per-block work bounded by the block's text, numpy
+over the block and element arrays.
 """
 
 from __future__ import annotations
@@ -331,7 +334,8 @@ def _text_features(text: str, lexicon: Lexicon | None) -> tuple[float, ...]:
 
 
 _TEXT_FEATURES = ("words", "sentence_marks", "sentence", "clauses", "digits", "date",
-                  "opens_with_time", "lexicon", "read_also", "list_marker", "separators", "copyright")
+                  "opens_with_time", "lexicon", "read_also", "list_marker", "separators",
+                  "copyright")
 _CONTAINERS = ("own", "parent", "grandparent")
 
 
@@ -356,7 +360,7 @@ def _feature_names() -> tuple[str, ...]:
 
 FEATURES = _feature_names()
 _INDEX = {name: i for i, name in enumerate(FEATURES)}
-_MISSING = -1.0  # neighbours past the page's ends, distances to a missing headline
+_MISSING = -1.0  # neighbours past the page's ends, containers above the root
 
 
 def features(blocks: Blocks, *, lexicon: Lexicon | None = None,
@@ -521,7 +525,7 @@ def context_features(blocks: Blocks, X: np.ndarray, z: np.ndarray) -> np.ndarray
     col = {name: extra[:, i] for i, name in enumerate(CONTEXT_FEATURES[len(FEATURES):])}
     col["z"][:] = z
     for k in CONTEXT_NEIGHBOURS:
-        shifted = np.full(n, _MISSING * _SPAN_CLIP)
+        shifted = np.full(n, -_SPAN_CLIP)  # past the page's ends: surely not content
         if k < 0:
             shifted[-k:] = z[:k]
         else:
@@ -533,10 +537,10 @@ def context_features(blocks: Blocks, X: np.ndarray, z: np.ndarray) -> np.ndarray
     padded_low[pad:pad + n] = padded_high[pad:pad + n] = z
     cumulative = np.concatenate([[0.0], np.cumsum(z)])
     index = np.arange(n)
+    windows = np.lib.stride_tricks.sliding_window_view
     for w in CONTEXT_WINDOWS:
         lo, hi = np.maximum(index - w, 0), np.minimum(index + w + 1, n)
         col[f"z_mean{w}"][:] = (cumulative[hi] - cumulative[lo]) / (hi - lo)
-        windows = np.lib.stride_tricks.sliding_window_view
         col[f"z_max{w}"][:] = windows(padded_high, 2 * w + 1)[pad - w:pad - w + n].max(axis=1)
         col[f"z_min{w}"][:] = windows(padded_low, 2 * w + 1)[pad - w:pad - w + n].min(axis=1)
     chars = np.fromiter((len(t) for t in blocks.texts), dtype=np.float64, count=n)
@@ -546,7 +550,7 @@ def context_features(blocks: Blocks, X: np.ndarray, z: np.ndarray) -> np.ndarray
     level = blocks.element
     for name in ("z_element_mean", "z_parent_mean", "z_grandparent_mean"):
         valid = level >= 0
-        group = np.where(valid, level, len(blocks.tag))  # the page root stands for "none"
+        group = np.where(valid, level, len(blocks.tag))  # one bucket past the last: none
         size = np.bincount(group, weights=chars, minlength=len(blocks.tag) + 1)
         total = np.bincount(group, weights=z * chars, minlength=len(blocks.tag) + 1)
         col[name][:] = total[group] / np.maximum(size[group], 1)

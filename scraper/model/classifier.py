@@ -2,8 +2,9 @@
 
 Oblivious trees (CatBoost's kind) test one feature against one threshold per level, so
 a tree of depth D is D (feature, threshold) pairs and 2**D leaf values: a row's leaf is
-the D comparison bits read as a binary number. All trees of a model are evaluated at once
-with three array operations, which keeps a page's few hundred blocks under a millisecond.
+the D comparison bits read as a binary number. All trees of a model are evaluated at once,
+one comparison per level over every tree and row, which keeps a page's few hundred blocks
+under a millisecond.
 
 File format (UTF-8 JSON object):
 

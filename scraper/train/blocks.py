@@ -2,10 +2,11 @@
 
 Data: every page of ../shared/corpora (scraper.train.corpora) run through the extractor's
 own page preparation (decode, parse, metadata, the rules' strip selectors) and
-segmentation, so the features are exactly those seen at extraction time. Labels:
-scraper.train.labels (gold alignment for wcxb and readability, snippets for the
-trafilatura corpus; unlabeled blocks are left out). Each page weighs the same: a labelled
-block's weight is its share of the page's labelled tokens.
+`blocks.page_blocks` (prune, segment, features), so the features are exactly those seen
+at extraction time. Labels: scraper.train.labels (gold alignment for wcxb and
+readability, snippets for the trafilatura corpus; unlabeled blocks are left out). Each
+page weighs the same (times CORPUS_WEIGHT): a labelled block's weight is its share of the
+page's labelled tokens.
 
 Two stages of CatBoost oblivious trees, folds split by site (`site_fold`, 5 folds):
 - stage 1 reads the block features (`blocks.FEATURES`);
@@ -22,6 +23,7 @@ stage 1 on everything and stage 2 on the leave-one-fold-out logits.
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 import tempfile
@@ -169,8 +171,8 @@ def train(*, corpora: Path = CORPORA, out: Path = FOLD_MODELS, bundled: Path = B
             log(f"stage 1 without folds {sorted(key)}: {time.perf_counter() - start:.0f} s")
         return models[key]
 
-    def logits_of(models: dict[int, Classifier], chosen: list[PageData]) -> dict[str, np.ndarray]:
-        return {d.page.key: models[d.fold].logits(d.X) for d in chosen}
+    def logits_of(by_fold: dict[int, Classifier], chosen: list[PageData]) -> dict[str, np.ndarray]:
+        return {d.page.key: by_fold[d.fold].logits(d.X) for d in chosen}
 
     leave_one = {k: stage1(k) for k in range(FOLDS)}
     out.mkdir(parents=True, exist_ok=True)
@@ -203,8 +205,6 @@ def _with_second(first: Classifier, second: Classifier, training: dict[str, Any]
 
 def main(argv: list[str] | None = None) -> int:
     """The `blocks` subcommand."""
-    import argparse
-
     parser = argparse.ArgumentParser(prog="python -m scraper.train blocks",
                                      description="Train the HTML block classifier.")
     parser.add_argument("--corpora", type=Path, default=CORPORA)
