@@ -1,12 +1,18 @@
-"""Benchmark: our `extract_html` against plain `trafilatura.extract` in the same run.
+"""Benchmark: our `extract_html` against `trafilatura.extract` (default and
+favor_precision) in the same run, on the three corpora of ../shared/corpora.
 
 Each extractor runs in its own fresh process (so peak memory is its own) pinned to one
-core; the pages go to the two in turn, so both see the same machine load. For each:
-- readability corpus: token P/R/F1 against gold.txt (Lorem-ipsum and near-empty pages left out);
-- trafilatura corpus: snippet P/R/F1 (`with` / `without` snippets of meta.json);
-- pages per second (time inside the extraction call only; both corpora) and peak RSS.
+core; the pages go to them in turn, so all see the same machine load. Quality, per corpus:
+- wcxb (709 article pages with a human-reviewed main text): WCXB's word F1;
+- readability (94 pages; Lorem-ipsum and near-empty golds left out): token F1;
+- trafilatura corpus (990 pages): snippet P/R/F1 (`with` / `without` snippets).
+Ours is scored out-of-fold: each page by the fold model (build/models/blocks-fold{k}.json,
+written by `python -m scraper.train blocks`) that never saw its site. Speed is pages per
+second (time inside the call only, all corpora) of the simplest call,
+`scraper.extract_html(html, url=url)` with the bundled model, and of trafilatura; peak
+RSS is each process's.
 
-    .venv/bin/python bench/extract.py [--corpora ../shared/corpora] [--limit N] [--only ours]
+    .venv/bin/python bench/extract.py [--corpora ../shared/corpora] [--limit N] [--dump FILE]
 """
 
 from __future__ import annotations
@@ -24,69 +30,64 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT))
 
-from metrics import snippet_score, token_f1  # noqa: E402
+from metrics import Score, snippet_score, token_f1, word_f1  # noqa: E402
 
-MIN_GOLD_CHARS = 150  # the README's near-empty golds are all shorter than this
+from scraper.train.corpora import CORPORA, NAMES, READERS, Page  # noqa: E402
 
-
-def readability_pages(corpora: Path) -> list[tuple[str, Path, dict[str, Any]]]:
-    """(id, folder, meta) of the readability pages with a real, non-Lorem-ipsum gold."""
-    pages = []
-    for folder in sorted((corpora / "readability").iterdir()):
-        meta_path = folder / "meta.json"
-        if not meta_path.is_file():
-            continue
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        if meta.get("lang_detected") == "la" or meta["stats"]["gold_chars"] < MIN_GOLD_CHARS:
-            continue
-        pages.append((folder.name, folder, meta))
-    return pages
+FOLD_MODELS = ROOT / "build" / "models"
+# name: what runs in the process
+EXTRACTORS = {
+    "trafilatura": "trafilatura.extract(html, url=url)",
+    "traf-precision": "trafilatura.extract(html, url=url, favor_precision=True)",
+    "ours": "Extractor(block_model=<fold model of the page's site>).extract_html(html, url=url)",
+    "ours-bundled": "extract_html(html, url=url)  (speed only: the bundled model saw every page)",
+}
+METRIC = {"wcxb": word_f1, "readability": token_f1}
 
 
-def trafilatura_pages(corpora: Path) -> list[tuple[str, Path, dict[str, Any]]]:
-    """(id, folder, meta) of every trafilatura-corpus page."""
-    pages = []
-    for folder in sorted((corpora / "trafilatura").iterdir()):
-        meta_path = folder / "meta.json"
-        if meta_path.is_file():
-            pages.append((folder.name, folder, json.loads(meta_path.read_text(encoding="utf-8"))))
-    return pages
-
-
-def _make_extractor(name: str):
-    if name == "trafilatura":
+def _make_extractor(name: str, models: Path):
+    if name.startswith("tra"):
         import trafilatura
+        precision = name == "traf-precision"
 
-        def run(data: bytes, url: str | None) -> str:
-            return trafilatura.extract(data, url=url) or ""
-        return run
-    from scraper import extract_html, load_rules
+        def run_trafilatura(page: Page, data: bytes) -> str:
+            return trafilatura.extract(data, url=page.url, favor_precision=precision) or ""
+        return run_trafilatura
+    import scraper
     from scraper.errors import ScraperError
-    rules = load_rules()
+    from scraper.model import Classifier, site_fold
+    from scraper.train.blocks import FOLDS
 
-    def run(data: bytes, url: str | None) -> str:
+    folds = [scraper.Extractor(block_model=Classifier.load(models / f"blocks-fold{k}.json"))
+             for k in range(FOLDS)] if name == "ours" else []
+
+    def run_ours(page: Page, data: bytes) -> str:
         try:
-            return "\n".join(extract_html(data, url=url, rules=rules).paragraphs)
+            if folds:
+                record = folds[site_fold(page.site, FOLDS)].extract_html(data, url=page.url)
+            else:
+                record = scraper.extract_html(data, url=page.url)
         except ScraperError:
             return ""
-    return run
+        return "\n".join(record.paragraphs)
+    return run_ours
 
 
-def _worker(name: str, conn) -> None:
+def _worker(name: str, models: Path, conn) -> None:
     """Extract the pages the parent sends, one at a time; report time and peak memory."""
     warnings.filterwarnings("ignore", message=".*undecodable byte")  # DecodeWarning: a few corpus pages
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
-    extract = _make_extractor(name)
+    extract = _make_extractor(name, models)
     elapsed = 0.0
     while True:
-        message = conn.recv()
-        if message is None:
+        page = conn.recv()
+        if page is None:
             break
-        path, url = message
-        data = Path(path).read_bytes()
+        data = page.html()
         start = time.perf_counter()
-        text = extract(data, url)
+        text = extract(page, data)
         elapsed += time.perf_counter() - start
         conn.send(text)
     conn.send({"seconds": elapsed,
@@ -94,82 +95,87 @@ def _worker(name: str, conn) -> None:
     conn.close()
 
 
-def run(names: list[str], corpora: Path, limit: int | None) -> dict[str, Any]:
-    """Each extractor in its own process; pages go to them in turn, so both see the
-    machine under the same load (other jobs come and go)."""
+def run(names: list[str], corpora: Path, models: Path, limit: int | None) -> dict[str, Any]:
+    """Each extractor in its own process; pages go to them in turn."""
     ctx = mp.get_context("spawn")
     workers = {}
     for name in names:
         parent, child = ctx.Pipe()
-        proc = ctx.Process(target=_worker, args=(name, child))
+        proc = ctx.Process(target=_worker, args=(name, models, child))
         proc.start()
         workers[name] = (parent, proc)
-    pairs: dict[str, list] = {n: [] for n in names}
-    cases: dict[str, list] = {n: [] for n in names}
-    per_page: dict[str, dict] = {n: {} for n in names}
-    pages = 0
-    for page_id, folder, meta in readability_pages(corpora)[:limit]:
-        gold = (folder / "gold.txt").read_text(encoding="utf-8")
-        pages += 1
-        for name, (conn, _) in workers.items():
-            conn.send((str(folder / "page.html"), None))
-            text = conn.recv()
-            pairs[name].append((gold, text))
-            one = token_f1([(gold, text)])
-            per_page[name]["r/" + page_id] = (one.precision, one.recall)
-    for page_id, folder, meta in trafilatura_pages(corpora)[:limit]:
-        with_, without = meta.get("with", []), meta.get("without", [])
-        pages += 1
-        for name, (conn, _) in workers.items():
-            conn.send((str(folder / "page.html"), meta.get("url")))
-            text = conn.recv()
-            cases[name].append((with_, without, text))
-            per_page[name]["t/" + page_id] = (sum(s in text for s in with_),
-                                              sum(s in text for s in without),
-                                              len(with_), len(without))
+    outputs: dict[str, dict[str, list]] = {n: {c: [] for c in NAMES} for n in names}
+    pages: dict[str, list[Page]] = {}
+    for corpus in NAMES:
+        pages[corpus] = READERS[corpus](corpora)[:limit]
+        for page in pages[corpus]:
+            for name, (conn, _) in workers.items():
+                conn.send(page)
+                outputs[name][corpus].append(conn.recv())
     results = {}
     for name, (conn, proc) in workers.items():
         conn.send(None)
         stats = conn.recv()
         proc.join()
-        token, snippet = token_f1(pairs[name]), snippet_score(cases[name])
-        results[name] = {
-            "pages": pages, **stats,
-            "token": (token.precision, token.recall, token.f1, token.pages),
-            "snippet": (snippet.precision, snippet.recall, snippet.f1, snippet.pages),
-            "per_page": per_page[name],
-        }
+        scores: dict[str, Score] = {}
+        per_page: dict[str, Any] = {}
+        for corpus in NAMES:
+            texts = outputs[name][corpus]
+            if corpus in METRIC:
+                pairs = [(p.gold or "", t) for p, t in zip(pages[corpus], texts)]
+                scores[corpus] = METRIC[corpus](pairs)
+                per_page.update({p.key: METRIC[corpus]([pair]).f1
+                                 for p, pair in zip(pages[corpus], pairs)})
+            else:
+                cases = [(list(p.with_), list(p.without), t) for p, t in zip(pages[corpus], texts)]
+                scores[corpus] = snippet_score(cases)
+                per_page.update({p.key: snippet_score([case]).f1
+                                 for p, case in zip(pages[corpus], cases)})
+        total = sum(len(p) for p in pages.values())
+        results[name] = {"pages": total, **stats, "pages_per_s": total / stats["seconds"],
+                         "scores": scores, "per_page": per_page}
     return results
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpora", type=Path, default=ROOT.parent / "shared" / "corpora")
+    parser.add_argument("--corpora", type=Path, default=CORPORA)
+    parser.add_argument("--models", type=Path, default=FOLD_MODELS, help="fold models folder")
     parser.add_argument("--limit", type=int, default=None, help="first N pages of each corpus")
-    parser.add_argument("--only", choices=("ours", "trafilatura"), default=None)
-    parser.add_argument("--dump", type=Path, default=None, help="write per-page scores (JSON)")
+    parser.add_argument("--only", choices=tuple(EXTRACTORS), action="append", default=None)
+    parser.add_argument("--dump", type=Path, default=None, help="write per-page F1 (JSON)")
     args = parser.parse_args()
-    if not (args.corpora / "readability").is_dir():
+    if not (args.corpora / "wcxb").is_dir():
         print(f"corpora not found at {args.corpora}", file=sys.stderr)
         return 2
-    names = [args.only] if args.only else ["trafilatura", "ours"]
-    results = run(names, args.corpora, args.limit)
-    print(f"{'extractor':<12} {'tokP':>6} {'tokR':>6} {'tokF1':>6} | {'snipP':>6} {'snipR':>6} "
-          f"{'snipF1':>6} | {'pages/s':>7} {'peakMB':>7}")
+    names = args.only or list(EXTRACTORS)
+    if "ours" in names and not (args.models / "blocks-fold0.json").is_file():
+        print(f"no fold models in {args.models}: run python -m scraper.train blocks",
+              file=sys.stderr)
+        return 2
+    results = run(names, args.corpora, args.models, args.limit)
+    print(f"{'extractor':<15} {'wcxb word P/R/F1':>20} | {'readability token P/R/F1':>24} | "
+          f"{'traf. snippets P/R/F1':>21} | {'pages/s':>7} {'peak MB':>7}")
     for name, r in results.items():
-        tp, tr, tf, _ = r["token"]
-        sp, sr, sf = r["snippet"][:3]
-        print(f"{name:<12} {tp:6.3f} {tr:6.3f} {tf:6.3f} | {sp:6.3f} {sr:6.3f} {sf:6.3f} | "
-              f"{r['pages'] / r['seconds']:7.1f} {r['peak_mb']:7.0f}")
-    if len(results) == 2:
-        o, t = results["ours"], results["trafilatura"]
-        print(f"ratios ours/trafilatura: token F1 {o['token'][2] / t['token'][2]:.3f}, "
-              f"snippet F1 {o['snippet'][2] / t['snippet'][2]:.3f}, "
-              f"speed {(o['pages'] / o['seconds']) / (t['pages'] / t['seconds']):.2f}x, "
+        s = r["scores"]
+        cells = [f"{s[c].precision:.3f} {s[c].recall:.3f} {s[c].f1:.3f}" for c in NAMES]
+        if name == "ours-bundled":
+            cells = ["(in-sample)" for _ in NAMES]
+        print(f"{name:<15} {cells[0]:>20} | {cells[1]:>24} | {cells[2]:>21} | "
+              f"{r['pages_per_s']:7.1f} {r['peak_mb']:7.0f}")
+    baselines = [n for n in ("trafilatura", "traf-precision") if n in results]
+    if "ours" in results and baselines:
+        for corpus in NAMES:
+            best = max(baselines, key=lambda n: results[n]["scores"][corpus].f1)
+            ours, theirs = results["ours"]["scores"][corpus].f1, results[best]["scores"][corpus].f1
+            print(f"{corpus:<12} F1 ours {ours:.3f} vs {best} {theirs:.3f}: {ours - theirs:+.3f}")
+    fast = "ours-bundled" if "ours-bundled" in results else "ours"
+    if fast in results and "trafilatura" in results:
+        o, t = results[fast], results["trafilatura"]
+        print(f"speed {fast}/trafilatura {o['pages_per_s'] / t['pages_per_s']:.2f}x, "
               f"peak memory {o['peak_mb'] / t['peak_mb']:.2f}x")
-    tr = results[names[0]]
-    print(f"pages: {tr['token'][3]} readability (token F1), "
-          f"{tr['snippet'][3]} trafilatura-corpus pages (snippets)")
+    first = results[names[0]]["scores"]
+    print("pages: " + ", ".join(f"{first[c].pages} {c}" for c in NAMES))
     if args.dump:
         args.dump.write_text(json.dumps({n: r["per_page"] for n, r in results.items()}))
     return 0

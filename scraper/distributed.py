@@ -5,8 +5,8 @@
 1. Each file's record offsets are read on the workers (`record_offsets`), and the files
    cut into partitions of consecutive records (a file compressed as one gzip stream is one
    partition).
-2. Each partition is one task: a worker builds an Extractor from the client's rules and
-   options (sent once to every worker) and runs `scraper.archive.run.run_warc` over its
+2. Each partition is one task: a worker gets the client's Extractor (sent once to every
+   worker) and runs `scraper.archive.run.run_warc` over its
    records into a records folder of its own, `OUT/.parts/<run>/<partition>/` (the records
    and their index, as `scrape clean -o` writes them), with the ExtractPool's per-page time
    limit when the worker may start processes (Dask workers are daemons unless
@@ -37,11 +37,10 @@ from distributed import Client, LocalCluster
 
 from .archive.read import record_offsets
 from .archive.run import WarcOutcome, WarcSummary, run_warc
-from .config import ExtractOptions, PoolSettings
+from .config import PoolSettings
 from .errors import ScraperError
 from .extractor import Extractor
 from .pool import InlineExtraction, open_extraction
-from .rules.model import Rules
 from .store import RecordWriter
 
 PARTS = ".parts"
@@ -91,11 +90,10 @@ def partitions(paths: list[str], offsets: list[list[int] | None], workers: int,
     return parts
 
 
-def extract_partition(part: Partition, setup: tuple[Rules, ExtractOptions], settings: PoolSettings,
+def extract_partition(part: Partition, extractor: Extractor, settings: PoolSettings,
                       parts_dir: str) -> PartitionResult:
     """One task, on a worker: the partition's records into `parts_dir/<index>/`."""
-    rules, options = setup
-    extractor = Extractor(rules, options=options)
+    options = extractor.options
     folder = Path(parts_dir) / f"{part.index:05d}"
     result = PartitionResult(part.index, str(folder))
     result.limited = not multiprocessing.current_process().daemon
@@ -131,10 +129,10 @@ def run_warc_dask(paths: list[Path], out_dir: Path, *, extractor: Extractor,
     try:
         with _client(address, settings.jobs) as client:
             workers = max(1, len(client.scheduler_info().get("workers", {})))
-            setup = client.scatter((extractor.rules, extractor.options), broadcast=True)
+            setup = client.scatter(extractor, broadcast=True)
             offsets = _gather(client, client.map(record_offsets, names, pure=False))
             tasks = partitions(names, offsets, workers, partition_records)
-            futures = client.map(extract_partition, tasks, setup=setup, settings=settings,
+            futures = client.map(extract_partition, tasks, extractor=setup, settings=settings,
                                  parts_dir=str(run_dir), pure=False)
             for future in futures:   # committed in input order, whatever order they finish
                 (result,) = _gather(client, [future])

@@ -22,6 +22,7 @@ from .clean.repeats import RepeatIndex
 from .config import ExtractOptions
 from .errors import EmptyInputError
 from .html.extract import extract_html as _extract_html
+from .model import Classifier, bundled
 from .record import Record
 from .rules.loader import load_rules
 from .rules.model import Rules
@@ -33,24 +34,34 @@ class Extractor:
     """Extracts records from HTML pages and cleans scraped texts with one set of rules.
 
     `rules` is a loaded `Rules`, a rules folder, or None for the bundled rules; RulesError
-    when a folder or file is invalid.
+    when a folder or file is invalid. `block_model` is the block classifier of the generic
+    HTML path (a `scraper.model.Classifier`, e.g. `Classifier.load(path)`; default: the
+    bundled one, read once per process); ModelError when the bundled file is unreadable.
     """
 
-    __slots__ = ("rules", "options")
+    __slots__ = ("rules", "options", "block_model")
     rules: Rules
     options: ExtractOptions
+    block_model: Classifier
 
     def __init__(self, rules: Rules | str | os.PathLike[str] | None = None, *,
-                 options: ExtractOptions | None = None) -> None:
+                 options: ExtractOptions | None = None,
+                 block_model: Classifier | None = None) -> None:
         loaded = rules if isinstance(rules, Rules) else load_rules(rules)
         object.__setattr__(self, "rules", loaded)
         object.__setattr__(self, "options", options or ExtractOptions())
+        object.__setattr__(self, "block_model", block_model or bundled("blocks"))
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"Extractor is immutable (cannot set {name!r})")
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Sent whole to worker processes: rebuilt through __init__ (slots are read-only).
+        return (_rebuild, (self.rules, self.options, self.block_model))
+
     def __repr__(self) -> str:
-        return f"Extractor(rules={str(self.rules.path)!r}, options={self.options!r})"
+        return (f"Extractor(rules={str(self.rules.path)!r}, options={self.options!r}, "
+                f"block_model={self.block_model.name!r})")
 
     def extract_html(self, html: str | bytes, *, url: str | None = None,
                      charset: str | None = None) -> Record:
@@ -59,8 +70,8 @@ class Extractor:
         Raises InputError subclasses for unreadable input (empty, binary, undecodable, too
         large) and NoArticleError when the page holds no article text.
         """
-        return _extract_html(html, rules=self.rules, options=self.options, url=url,
-                             charset=charset)
+        return _extract_html(html, rules=self.rules, options=self.options,
+                             model=self.block_model, url=url, charset=charset)
 
     def clean_text(self, text: str | bytes, *, source: str | None = None, url: str | None = None,
                    repeats: RepeatIndex | None = None) -> Record:
@@ -90,6 +101,10 @@ class Extractor:
             return dataclasses.replace(record, source=source) if source else record
         text = decode_bytes(data, declared=charset, name=source or url)
         return self.clean_text(text, source=source, url=url, repeats=repeats)
+
+
+def _rebuild(rules: Rules, options: ExtractOptions, block_model: Classifier) -> Extractor:
+    return Extractor(rules, options=options, block_model=block_model)
 
 
 _DEFAULT: list[Extractor] = []

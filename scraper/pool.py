@@ -4,7 +4,7 @@
         for record_or_error in pool.ordered(pages, lambda p: pool.submit_html(p.body, url=p.url)):
             ...
 
-Each worker process builds its own Extractor from the parent's rules and options (an
+Each worker process gets a copy of the parent's Extractor (rules, options and models; an
 Extractor is immutable, so every worker extracts exactly as the parent would). One thread
 in the parent drives each worker: it hands the worker one page, waits at most
 `page_timeout` seconds for the answer, and otherwise kills the worker, starts a new one and
@@ -34,11 +34,10 @@ from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
 from .clean.repeats import RepeatIndex
-from .config import ExtractOptions, PoolSettings
+from .config import PoolSettings
 from .errors import ExtractTimeout, ScraperError
 from .extractor import Extractor
 from .record import Record
-from .rules.model import Rules
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -91,9 +90,9 @@ def _run(extractor: Extractor, task: _Task, repeats: Mapping[str | None, RepeatI
                                        charset=task.charset, repeats=repeats.get(task.group))
 
 
-def _worker(conn: Connection, rules: Rules, options: ExtractOptions,
+def _worker(conn: Connection, extractor: Extractor,
             repeats: Mapping[str | None, RepeatIndex]) -> None:
-    """A worker process: build the Extractor, then extract one task at a time until the
+    """A worker process: receive the Extractor, then extract one task at a time until the
     parent says stop or goes away."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     collect = _Collect()
@@ -101,7 +100,6 @@ def _worker(conn: Connection, rules: Rules, options: ExtractOptions,
     root.addHandler(collect)
     root.setLevel(min(root.level or logging.WARNING, logging.WARNING))
     try:
-        extractor = Extractor(rules, options=options)
         conn.send(("ready", None, [], []))
     except BaseException as err:  # noqa: BLE001 - told to the parent, which reports it
         conn.send(("broken", f"{type(err).__name__}: {err}", [], []))
@@ -136,11 +134,11 @@ def _worker(conn: Connection, rules: Rules, options: ExtractOptions,
 class _Worker:
     """One worker process and its end of the pipe."""
 
-    def __init__(self, ctx: multiprocessing.context.BaseContext, rules: Rules,
-                 options: ExtractOptions, repeats: Mapping[str | None, RepeatIndex]) -> None:
+    def __init__(self, ctx: multiprocessing.context.BaseContext, extractor: Extractor,
+                 repeats: Mapping[str | None, RepeatIndex]) -> None:
         parent, child = ctx.Pipe()
         self.conn = parent
-        self.process = ctx.Process(target=_worker, args=(child, rules, options, dict(repeats)),
+        self.process = ctx.Process(target=_worker, args=(child, extractor, dict(repeats)),
                                    name="scraper-extract", daemon=True)
         self.process.start()
         child.close()
@@ -184,7 +182,7 @@ class ExtractPool:
     def __init__(self, extractor: Extractor, settings: PoolSettings | None = None, *,
                  repeats: Mapping[str | None, RepeatIndex] | None = None) -> None:
         self.settings = settings or PoolSettings()
-        self._rules, self._options = extractor.rules, extractor.options
+        self._extractor = extractor
         self._repeats = dict(repeats or {})
         self._ctx = _context()
         self._queue: queue.Queue[tuple[Future[Record], _Task] | None] = queue.Queue()
@@ -293,7 +291,7 @@ class ExtractPool:
         limit = self.settings.page_timeout
         if worker is None:
             try:
-                worker = _Worker(self._ctx, self._rules, self._options, self._repeats)
+                worker = _Worker(self._ctx, self._extractor, self._repeats)
             except ScraperError as err:
                 future.set_exception(err)
                 return None

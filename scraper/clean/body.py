@@ -8,6 +8,8 @@ a gap of chrome.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from ..text.lines import PROSE_WORDS
 from .classify import Kind, Line
 
@@ -30,12 +32,17 @@ def weight(line: Line) -> float:
 
 def find_body(lines: list[Line]) -> tuple[int, int] | None:
     """The [start, end) span of lines with the largest total weight, or None if none weighs."""
+    return heaviest_span(weight(line) for line in lines)
+
+
+def heaviest_span(weights: Iterable[float]) -> tuple[int, int] | None:
+    """The [start, end) span of items with the largest positive total weight, or None."""
     best, best_span = 0.0, None
     total, start = 0.0, 0
-    for i, line in enumerate(lines):
+    for i, item in enumerate(weights):
         if total < 0:
             total, start = 0.0, i
-        total += weight(line)
+        total += item
         if total > best:
             best, best_span = total, (start, i + 1)
     return best_span

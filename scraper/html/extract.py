@@ -5,13 +5,14 @@
 3. find the rule files that claim the page and remove what their `strip` selectors name
    (`rules.apply`);
 4. take the body from the first rule whose `body` selector matches, else the generic
-   path (`generic`: pruning and trafilatura);
+   path (`generic`: pruning, then the learned block classifier of `blocks`);
 5. drop boilerplate lines from what was extracted, with the text cleaner's line classes.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import htmldate
 from selectolax.lexbor import LexborHTMLParser
@@ -19,6 +20,7 @@ from selectolax.lexbor import LexborHTMLParser
 from ..clean.classify import Kind, classify
 from ..config import ExtractOptions
 from ..errors import EmptyInputError, NoArticleError, PageTooLargeError
+from ..model import Classifier
 from ..net.urls import site_of
 from ..record import Record
 from ..rules import apply
@@ -42,13 +44,24 @@ ERROR_PAGE_WORDS = 60
 _LONGEST_UI_LINE = 300  # longer lines are prose: never a UI string, a date or a byline
 
 
-def extract_html(html: str | bytes, *, rules: Rules, options: ExtractOptions,
-                 url: str | None = None, charset: str | None = None) -> Record:
-    """Extract the article of an HTML page; `charset` is the HTTP header's, if known.
+@dataclass(frozen=True)
+class ParsedPage:
+    """A decoded, parsed page with its metadata, the rules that claim it and their `strip`
+    selectors applied: what the body is looked for in."""
 
-    Raises InputError subclasses for unreadable input (empty, binary, undecodable, too
-    large) and NoArticleError when the page holds no article text.
-    """
+    text: str
+    tree: LexborHTMLParser
+    meta: PageMeta
+    claimed: tuple[SiteRule, ...]
+    url: str | None = None
+    standfirst: str | None = None  # the text of a claiming rule's standfirst selector
+
+
+def parse_page(html: str | bytes, *, rules: Rules, options: ExtractOptions,
+               url: str | None = None, charset: str | None = None) -> ParsedPage:
+    """Steps 1-3: decode and parse a page, read its metadata, apply its rules' `strip`
+    selectors. Raises InputError subclasses for unreadable input (empty, binary,
+    undecodable, too large)."""
     size = len(html) if isinstance(html, bytes) else _utf8_size(html)
     if size > options.max_page_bytes:
         raise PageTooLargeError(f"page too large ({size:,} bytes; the limit is "
@@ -71,14 +84,31 @@ def extract_html(html: str | bytes, *, rules: Rules, options: ExtractOptions,
         meta = PageMeta(title=found.title, author=author_name(found.author),
                         published=meta.published or found.published).fill(meta)
     apply.strip(tree, claimed)
+    standfirst = found.standfirst if found is not None else None
+    return ParsedPage(text, tree, meta, claimed, url, standfirst)
+
+
+def extract_html(html: str | bytes, *, rules: Rules, options: ExtractOptions,
+                 model: Classifier, url: str | None = None,
+                 charset: str | None = None) -> Record:
+    """Extract the article of an HTML page; `charset` is the HTTP header's, if known;
+    `model` is the block classifier of the generic path.
+
+    Raises InputError subclasses for unreadable input (empty, binary, undecodable, too
+    large), NoArticleError when the page holds no article text, and ModelError when the
+    model reads other features than this version computes.
+    """
+    page = parse_page(html, rules=rules, options=options, url=url, charset=charset)
+    tree, meta, claimed = page.tree, page.meta, page.claimed
     matched = apply.body(tree, claimed)
     if matched is not None:
         rule, matched_lines = matched
         lines = list(matched_lines)
-        if found is not None and found.standfirst and found.standfirst not in lines:
-            lines.insert(0, found.standfirst)
+        if page.standfirst and page.standfirst not in lines:
+            lines.insert(0, page.standfirst)
     else:
-        lines = generic_lines(tree, url)
+        lines = generic_lines(tree, model=model, url=url, title=meta.title,
+                              lexicon=rules.lexicon)
         rule = f"generic+{claimed[0].name}" if claimed else "generic"
     lines = filter_lines(lines, rules, claimed)
     title = meta.title
@@ -91,8 +121,8 @@ def extract_html(html: str | bytes, *, rules: Rules, options: ExtractOptions,
         title = lines.pop(0) if _headline_like(lines[0]) and len(lines) > 1 else ""
     return Record(title=title, paragraphs=tuple(lines), url=url, source=url,
                   site=meta.site or site_of(url), author=meta.author,
-                  published=_published(meta.published, text, url), language=meta.language,
-                  rule=rule)
+                  published=_published(meta.published, page.text, url),
+                  language=meta.language, rule=rule)
 
 
 def filter_lines(lines: list[str], rules: Rules, claimed: tuple[SiteRule, ...]) -> list[str]:

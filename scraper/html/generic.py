@@ -1,5 +1,6 @@
-"""The main text of a page that no rule's body selector claims: chrome pruned with
-selectolax, then trafilatura.
+"""The main text of a page that no rule's body selector claims: the obvious chrome pruned
+with selectolax, then the text blocks the learned block classifier calls content
+(`blocks`); trafilatura's reading only when those hold no prose line.
 
 trafilatura's fast path first; its slower comparison with readability and jusText only
 when the fast result looks short for the page or is mostly short lines.
@@ -10,9 +11,11 @@ from __future__ import annotations
 import trafilatura
 from selectolax.lexbor import LexborHTMLParser
 
+from ..model import Classifier
+from ..rules.lexicon import Lexicon
 from ..text.lines import is_prose
 from ..text.normalize import clean_line
-from .prune import prune
+from .blocks import content_mask, page_blocks
 from .visible import block_lines
 
 # The fast extraction is redone with trafilatura's fallbacks when it holds less than this
@@ -26,9 +29,20 @@ FALLBACK_PROSE = 0.5
 FOCUS_SHARE = 0.5
 
 
-def generic_lines(tree: LexborHTMLParser, url: str | None) -> list[str]:
-    """The page's main text, one line per paragraph; prunes `tree` in place."""
-    prune(tree)
+def generic_lines(tree: LexborHTMLParser, *, model: Classifier, url: str | None = None,
+                  title: str | None = None, lexicon: Lexicon | None = None) -> list[str]:
+    """The page's main text, one line per block the model calls content (`title`: the
+    page's headline, which the features measure distances to); prunes `tree` in place."""
+    found, X = page_blocks(tree, lexicon=lexicon, title=title)
+    keep = content_mask(model, found, X)
+    lines = [text for text, kept in zip(found.texts, keep) if kept]
+    if any(is_prose(line) for line in lines):
+        return lines
+    return trafilatura_lines(tree, url)
+
+
+def trafilatura_lines(tree: LexborHTMLParser, url: str | None) -> list[str]:
+    """trafilatura's main text of the (pruned) page, one line per paragraph."""
     body = tree.body
     if body is None:
         return []

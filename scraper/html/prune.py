@@ -25,25 +25,31 @@ CHROME_TAGS = ("nav", "aside", "footer", "form")
 CHROME_SELECTORS = ("[hidden]", "[aria-hidden=true]", "[role=navigation]", "[role=banner]",
                     "[role=contentinfo]", "[role=complementary]", "[role=search]",
                     "[role=dialog]", "[role=alert]")
-# Words in a class or id that name chrome; matched against each hyphen/underscore part.
-_CHROME_WORDS = (
-    "comments|commentlist|respond|disqus|share|sharing|sharedaddy|shares|social|"
-    "socials|related|relatedposts|recommended|recommendations|newsletter|subscribe|"
-    "subscription|cookie|cookies|consent|gdpr|breadcrumb|breadcrumbs|pagination|"
-    "advert|advertisement|adsbygoogle|sponsor|sponsored|popup|outbrain|taboola"
-)
+# Words in a class or id that name chrome, by kind; matched against each hyphen/underscore
+# part. The kinds are also features of the learned block classifier (scraper.html.blocks).
+CHROME_WORDS: dict[str, tuple[str, ...]] = {
+    "comments": ("comments", "commentlist", "respond", "disqus"),
+    "share": ("share", "sharing", "sharedaddy", "shares", "social", "socials"),
+    "related": ("related", "relatedposts", "recommended", "recommendations", "outbrain",
+                "taboola"),
+    "newsletter": ("newsletter", "subscribe", "subscription"),
+    "consent": ("cookie", "cookies", "consent", "gdpr", "popup"),
+    "breadcrumb": ("breadcrumb", "breadcrumbs", "pagination"),
+    "advert": ("advert", "advertisement", "adsbygoogle", "sponsor", "sponsored"),
+}
+_CHROME_WORDS = "|".join(word for words in CHROME_WORDS.values() for word in words)
 _DROP_QUERY = ", ".join(DROP_TAGS)
 _CHROME_QUERY = ", ".join((*CHROME_TAGS, *CHROME_SELECTORS))
 _CHROME_RE = re.compile(rf"(?:^|[-_\s])(?:{_CHROME_WORDS})(?:$|[-_\s\d])", re.I)
 # A paragraph that opens with one of these labels and is mostly a link points to another
 # story ("Read also: ...").
-_READ_ALSO = re.compile(
+READ_ALSO = re.compile(
     r"(?:read (?:also|more)|see also|related|lea (?:también|más)|lee también|lesen sie (?:auch|"
     r"mehr)|mehr zum thema|lire aussi|à lire aussi|leia também|czytaj (?:też|także|również)|"
     r"zobacz (?:też|także)|leggi anche|اقرأ أيضا|اقرأ أيضاً|إقرأ أيضا|إقرأ أيضاً|اقرأ المزيد|"
     r"شاهد أيضا|شاهد أيضاً|طالع أيضا|طالع أيضاً)\s*[:：\-–—]", re.I)
 # Class/id names that mark the article itself: never pruned by name.
-_CONTENT_RE = re.compile(r"(?:article|post|entry|story|main)[-_]?(?:body|content|text)|"
+CONTENT_RE = re.compile(r"(?:article|post|entry|story|main)[-_]?(?:body|content|text)|"
                          r"(?:^|\s)(?:content|article-body|articlebody)(?:$|\s)", re.I)
 # An element named like chrome is kept when it holds a paragraph this long (real prose).
 PROSE_PARAGRAPH_CHARS = 250
@@ -85,7 +91,7 @@ def prune(tree: LexborHTMLParser) -> LexborHTMLParser:
         node.decompose(recursive=False)
     for node in tree.css("p, li"):  # "Read also: <a>other story</a>" teasers in the text
         text = node.text(deep=True, separator=" ", strip=True)
-        if _READ_ALSO.match(text) and _link_share(node, text) >= 0.5:
+        if READ_ALSO.match(text) and _link_share(node, text) >= 0.5:
             node.decompose(recursive=False)
     seen: set[int] = set()
     candidates = []
@@ -96,7 +102,7 @@ def prune(tree: LexborHTMLParser) -> LexborHTMLParser:
             seen.add(node.mem_id)
             candidates.append(node)
     for node in candidates[:MAX_CANDIDATES]:
-        if _CONTENT_RE.search(_names(node)) or _has_prose(node):
+        if CONTENT_RE.search(_names(node)) or _has_prose(node):
             continue
         if len(node.text(deep=True, separator=" ", strip=True)) > MAX_SHARE * total:
             continue

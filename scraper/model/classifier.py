@@ -2,9 +2,9 @@
 
 Oblivious trees (CatBoost's kind) test one feature against one threshold per level, so
 a tree of depth D is D (feature, threshold) pairs and 2**D leaf values: a row's leaf is
-the D comparison bits read as a binary number. All trees of a model are evaluated at once
-with three array operations, which keeps a page's few hundred blocks under a few
-milliseconds.
+the D comparison bits read as a binary number. All trees of a model are evaluated at once,
+one comparison per level over every tree and row, which keeps a page's few hundred blocks
+under a millisecond.
 
 File format (UTF-8 JSON object):
 
@@ -19,7 +19,14 @@ File format (UTF-8 JSON object):
      "threshold": 0.0,                      # logit above which a row is content
      "training": {...}}                     # how it was made (data, folds, scores): free form
 
-Bit k of a leaf index is level k's comparison.
+Bit k of a leaf index is level k's comparison. Values and thresholds are compared as
+float32 (CatBoost's own precision, so a value on a border goes the way it goes in
+CatBoost); a NaN value compares as "not above" (CatBoost's nan_mode "Min").
+
+A model may carry a second stage: `"second_stage": {...}`, an object of the same form
+(without "format" and "version") whose features are the first stage's followed by what its
+user derives from the first stage's logits (for the block classifier:
+`scraper.html.blocks.context_features`). `threshold` is then the second stage's.
 """
 
 from __future__ import annotations
@@ -36,6 +43,7 @@ from ..errors import ModelError, os_reason
 
 FORMAT = "scraper-oblivious-trees"
 VERSION = 1
+MAX_DEPTH = 16  # leaf indices are computed in 16 bits
 
 
 @dataclass(frozen=True, eq=False)
@@ -51,6 +59,7 @@ class Classifier:
     scale: float = 1.0
     threshold: float = 0.0
     training: dict[str, Any] = field(default_factory=dict, repr=False)
+    second_stage: Classifier | None = field(default=None, repr=False)
 
     @classmethod
     def load(cls, path: str | Path) -> Classifier:
@@ -74,6 +83,12 @@ class Classifier:
             raise ModelError(f"not a model file (format must be {FORMAT!r})")
         if data.get("version") != VERSION:
             raise ModelError(f"unsupported model version {data.get('version')!r}")
+        return cls._from_stage(data)
+
+    @classmethod
+    def _from_stage(cls, data: Any) -> Classifier:
+        if not isinstance(data, dict):
+            raise ModelError("invalid model: a stage must be an object")
         try:
             features = tuple(str(f) for f in data["features"])
             depth = int(data["depth"])
@@ -82,28 +97,42 @@ class Classifier:
             leaf_values = np.asarray(data["leaf_values"], dtype=np.float64)
             bias, scale = float(data.get("bias", 0.0)), float(data.get("scale", 1.0))
             threshold = float(data.get("threshold", 0.0))
+            second = data.get("second_stage")
         except (KeyError, TypeError, ValueError) as err:
             raise ModelError(f"invalid model: {err}") from None
         trees = len(split_features)
+        if not 0 < depth <= MAX_DEPTH:
+            raise ModelError(f"invalid model: depth must be 1 to {MAX_DEPTH}")
         if (split_features.shape != (trees, depth) or split_thresholds.shape != (trees, depth)
                 or leaf_values.shape != (trees, 2 ** depth) or trees == 0):
             raise ModelError("invalid model: array shapes do not agree with depth")
         if split_features.min() < 0 or split_features.max() >= len(features):
             raise ModelError("invalid model: a split names a feature that does not exist")
+        if second is not None:
+            second = cls._from_stage(second)
+            if second.features[:len(features)] != features:
+                raise ModelError("invalid model: the second stage must read the first "
+                                 "stage's features first")
         return cls(name=str(data.get("name", "")), features=features,
                    split_features=split_features, split_thresholds=split_thresholds,
                    leaf_values=leaf_values, bias=bias, scale=scale, threshold=threshold,
-                   training=dict(data.get("training") or {}))
+                   training=dict(data.get("training") or {}), second_stage=second)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of the model file."""
-        return {"format": FORMAT, "version": VERSION, "name": self.name,
-                "features": list(self.features), "depth": int(self.split_features.shape[1]),
+        return {"format": FORMAT, "version": VERSION, **self._stage_dict()}
+
+    def _stage_dict(self) -> dict[str, Any]:
+        data = {"name": self.name, "features": list(self.features),
+                "depth": int(self.split_features.shape[1]),
                 "split_features": self.split_features.tolist(),
                 "split_thresholds": self.split_thresholds.tolist(),
                 "leaf_values": self.leaf_values.tolist(),
                 "bias": self.bias, "scale": self.scale, "threshold": self.threshold,
                 "training": self.training}
+        if self.second_stage is not None:
+            data["second_stage"] = self.second_stage._stage_dict()
+        return data
 
     def save(self, path: str | Path) -> None:
         """Write the model file (compact JSON)."""
@@ -116,11 +145,16 @@ class Classifier:
             raise ValueError(f"expected a (rows, {len(self.features)}) matrix, got {X.shape}")
         if not len(X):
             return np.zeros(0)
-        depth = self.split_features.shape[1]
-        bits = X[:, self.split_features] > self.split_thresholds     # (rows, trees, depth)
-        leaves = bits @ (1 << np.arange(depth))                       # (rows, trees)
-        values = np.take_along_axis(self.leaf_values[None, :, :], leaves[:, :, None], axis=2)
-        return self.scale * values[:, :, 0].sum(axis=1) + self.bias
+        trees, depth = self.split_features.shape
+        columns = np.ascontiguousarray(X.T, dtype=np.float32)  # a feature's values together
+        thresholds = self.split_thresholds.astype(np.float32)[:, :, None]
+        dtype = np.uint8 if depth <= 8 else np.uint16
+        leaves = np.zeros((trees, len(X)), dtype=dtype)
+        for level in range(depth):  # one (trees, rows) comparison per level
+            above = columns[self.split_features[:, level]] > thresholds[:, level]
+            leaves |= above.view(np.uint8).astype(dtype, copy=False) << level
+        flat = leaves + (np.arange(trees) << depth)[:, None]
+        return self.scale * self.leaf_values.ravel()[flat].sum(axis=0) + self.bias
 
     def probabilities(self, X: np.ndarray) -> np.ndarray:
         """P(content) of each row."""

@@ -27,6 +27,7 @@ _TRAILING = ":：.…»«›‹*|-–— "
 # A placeholder stands for a count, a name or a date: a line may exceed the fixed words of
 # its string by this many words at most, or "%1$s at %2$s" would match any sentence.
 PLACEHOLDER_WORDS = 4
+_PLACEHOLDER = re.compile(r"%(\d\$)?[sd]")
 
 
 class Risk(IntEnum):
@@ -54,20 +55,23 @@ class Lexicon:
     def __init__(self, entries: list[tuple[Entry, str]]) -> None:
         """Build from (entry, anchored line regex) pairs."""
         self._exact: dict[str, Entry] = {}
-        patterns: list[tuple[re.Pattern[str], Entry, int]] = []
-        for entry, regex in entries:
+        # Placeholder patterns by their longest fixed word: a line can only match a pattern
+        # whose fixed words are among its own words (a placeholder never abuts a letter),
+        # so a lookup tries the few patterns its words name instead of all of them.
+        self._by_word: dict[str, list[tuple[int, re.Pattern[str], Entry, int]]] = {}
+        max_words = 0
+        for number, (entry, regex) in enumerate(entries):
             if "%" in entry.string and regex:
-                fixed = len(WORD.findall(re.sub(r"%(\d\$)?[sd]", " ", entry.string)))
-                patterns.append((re.compile(regex, re.I), entry, fixed + PLACEHOLDER_WORDS))
+                fixed = [w.casefold() for w in WORD.findall(_PLACEHOLDER.sub(" ", entry.string))]
+                pattern = (number, re.compile(regex, re.I), entry, len(fixed) + PLACEHOLDER_WORDS)
+                self._by_word.setdefault(max(fixed, key=len, default=""), []).append(pattern)
+                max_words = max(max_words, pattern[3])
             else:
                 for key in _keys(entry.string):
                     old = self._exact.get(key)
                     if old is None or entry.risk < old.risk:
                         self._exact[key] = entry
-        self._patterns = patterns
-        # One alternation of every pattern: most lines match none, and one search says so.
-        self._any = re.compile("|".join(f"(?:{p.pattern})" for p, _, _ in patterns) or "(?!)", re.I)
-        self._max_words = max((m for _, _, m in patterns), default=0)
+        self._max_words = max_words
         # No line much longer than the longest string can be one (two, joined, at most).
         self._max_chars = 2 * max((len(k) for k in self._exact), default=0) + 16
         self.size = len(entries)
@@ -133,11 +137,13 @@ class Lexicon:
             entry = self._exact.get(candidate)
             if entry is not None:
                 return entry
-        length = len(WORD.findall(key))
-        if length > self._max_words or not self._any.match(key):
+        tokens = WORD.findall(key)
+        length = len(tokens)
+        if length > self._max_words:
             return None
+        candidates = [p for word in {*tokens, ""} for p in self._by_word.get(word, ())]
         best: Entry | None = None
-        for pattern, entry, max_words in self._patterns:
+        for _, pattern, entry, max_words in sorted(candidates, key=lambda p: p[0]):
             if length <= max_words and pattern.match(key) and (best is None or entry.risk < best.risk):
                 best = entry
         return best

@@ -38,7 +38,9 @@ _NAMED_MDY = re.compile(rf"(?<!\w)({_MONTH_ALT})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)
 # A date as URL path segments: /2024/05/07/, /2017/7/12/, /2024-05-07-slug.
 _URL_DATE = re.compile(
     r"/((?:19|20)\d\d)[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:[/_.-]|$)")
-_TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?", re.I)
+# A clock time: 10:30, 9:05:12, 7:30 pm.
+CLOCK_TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?", re.I)
+_ANY_DIGIT = re.compile(r"\d")  # Arabic-Indic and Persian digits too
 
 
 def find_date(line: str) -> str | None:
@@ -73,12 +75,12 @@ def date_in_url(url: str | None) -> str | None:
 
 def is_date_line(line: str) -> bool:
     """True for a short line that is mostly a date or timestamp (a dateline widget)."""
-    if len(line) > 80:
+    if len(line) > 80 or not _ANY_DIGIT.search(line):  # every date pattern has digits
         return False
     text = line.translate(_DIGITS)
     if find_date(text) is None:
         return False
-    rest = _TIME.sub(" ", text)
+    rest = CLOCK_TIME.sub(" ", text)
     for pattern in (_ISO, _NAMED_DMY, _NAMED_MDY, _DMY):
         rest = pattern.sub(" ", rest)
     # What is left besides the date: a weekday, "Published", "updated" and the like.

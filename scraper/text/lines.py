@@ -13,8 +13,9 @@ from .normalize import visible
 WORD = re.compile(r"\w+")
 # Scripts written without spaces: count characters, not runs, so a Chinese paragraph is long.
 UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
-# Sentence-final punctuation (Latin, Arabic, CJK), optionally followed by closing quotes.
-_SENTENCE_END = re.compile(r"[.!?؟。！？…][\"'”’»)\]」』]*$")
+# Sentence-final punctuation (Latin, Arabic, Urdu, CJK), optionally followed by closing quotes.
+SENTENCE_PUNCT = ".!?؟۔。！？…"
+CLOSING_QUOTES = "\"'”’»)]」』"
 _CLAUSE = re.compile(r"[,،;؛、，]")
 # A line ending with one of these is a sentence or a label, never a headline.
 NOT_HEADLINE_END = (".", "。", ":", "،", ",")
@@ -40,7 +41,13 @@ def has_text(line: str) -> bool:
 def is_sentence(line: str) -> bool:
     """True when the line reads as prose: it ends a sentence, or runs on with clauses."""
     line = visible(line)
-    return bool(_SENTENCE_END.search(line)) or (words(line) >= 12 and bool(_CLAUSE.search(line)))
+    return ends_sentence(line) or (words(line) >= 12 and bool(_CLAUSE.search(line)))
+
+
+def ends_sentence(line: str) -> bool:
+    """True when the line ends with sentence punctuation (closing quotes may follow it)."""
+    last = line.rstrip(CLOSING_QUOTES)[-1:]
+    return bool(last) and last in SENTENCE_PUNCT
 
 
 def is_prose(line: str) -> bool:
