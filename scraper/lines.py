@@ -26,10 +26,19 @@ def has_text(line: str) -> bool:
     return _WORD.search(line) is not None
 
 
+def ends_sentence(line: str) -> bool:
+    """True when the line ends with sentence-final punctuation (Latin, Arabic, CJK)."""
+    return bool(_SENTENCE_END.search(visible(line)))
+
+
+def clause_marks(line: str) -> int:
+    """How many clause punctuation marks (commas, semicolons; Arabic and CJK too) the line holds."""
+    return len(_CLAUSE.findall(line))
+
+
 def is_sentence(line: str) -> bool:
     """True when the line reads as prose: it ends a sentence, or runs on with clauses."""
-    line = visible(line)
-    return bool(_SENTENCE_END.search(line)) or (words(line) >= 12 and bool(_CLAUSE.search(line)))
+    return ends_sentence(line) or (words(line) >= 12 and clause_marks(line) > 0)
 
 
 _LIST_MARKER = re.compile(r"^(?:[-+•*–·▪►▸◦]|\(?\d{1,2}[.)])\s")
