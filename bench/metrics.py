@@ -72,3 +72,22 @@ def snippet_score(cases: Iterable[tuple[list[str], list[str], str]]) -> Score:
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
     return Score(p, r, 2 * p * r / (p + r) if p + r else 0.0, pages)
+
+
+def word_f1(pairs: Iterable[tuple[str, str]]) -> Score:
+    """WCXB's word F1 over (reference, extraction) pairs: lower-cased \\w+ tokens, multiset
+    overlap, per-page precision, recall and F1 (an empty extraction scores 0), each the
+    mean over pages; the Score's f1 is the mean of the pages' F1."""
+    precisions, recalls, f1s = [], [], []
+    for reference, extraction in pairs:
+        truth = Counter(_TOKEN.findall(reference.lower()))
+        pred = Counter(_TOKEN.findall(extraction.lower()))
+        overlap = sum((truth & pred).values())
+        p = overlap / sum(pred.values()) if pred else 0.0
+        r = overlap / sum(truth.values()) if truth else 0.0
+        precisions.append(p)
+        recalls.append(r)
+        f1s.append(2 * p * r / (p + r) if p + r else 0.0)
+    pages = len(f1s)
+    mean = (lambda xs: sum(xs) / pages) if pages else (lambda xs: 0.0)
+    return Score(mean(precisions), mean(recalls), mean(f1s), pages)

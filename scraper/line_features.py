@@ -39,6 +39,7 @@ class RuleSignals:
     date: bool = False      # a date or timestamp line
     byline: bool = False    # a byline ("By Jane Doe", "كتب ...")
     risk: int = 0           # lexicon match: 0 none, else its Risk (1 low, 2 medium, 3 high)
+    media: bool = False     # the whole line names an image, video or document file
 
 
 def rule_signals(line: str, rules: Rules, site_rules: tuple[SiteRule, ...] = (),
@@ -51,6 +52,7 @@ def rule_signals(line: str, rules: Rules, site_rules: tuple[SiteRule, ...] = (),
         date=is_date_line(line),
         byline=byline_name(line) is not None,
         risk=int(entry.risk) if entry is not None else 0,
+        media=_MEDIA.match(visible(line)) is not None,
     )
 
 
@@ -77,9 +79,12 @@ NEIGHBOURS = 3
 NEAR, WIDE = 2, 5
 
 _URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}/\S*", re.I)
-_DOMAIN = re.compile(r"^[\w-]+(?:\.[\w-]+)+$")
-_FILE = re.compile(r"[\w.%-]+\.(?:jpe?g|png|gif|webp|svg|bmp|tiff?|avif|heic|ico|pdf|mp[34]|"
-                   r"webm|mov|avi|docx?|xlsx?|pptx?|zip|rar)(?:\?\S*)?$|\d{2,4}[x×]\d{2,4}", re.I)
+_DOMAIN = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}$")
+_FILE_TYPES = (r"(?:jpe?g|png|gif|webp|svg|bmp|tiff?|avif|heic|ico|pdf|mp[34]|webm|mov|avi|"
+               r"docx?|xlsx?|pptx?|zip|rar)")
+_FILE = re.compile(rf"[\w.%-]+\.{_FILE_TYPES}(?:\?\S*)?$|\d{{2,4}}[x×]\d{{2,4}}", re.I)
+# A line that is nothing but a file's URL or name (an image's, a logo's): never article text.
+_MEDIA = re.compile(rf"^\S*[\w%-]\.{_FILE_TYPES}(?:[?#]\S*)?$", re.I)
 _SEPARATOR = re.compile(r"(?:^|\s)[|·•/»›>~]+(?=\s|$)")
 _ITEMS = re.compile(r"\s*(?:[,،;؛|·•/]|\s[-–—]\s)\s*")
 _QUOTES = re.compile(r"[\"“”„«»「」『』]")  # not ’: it is the English apostrophe too

@@ -1,0 +1,1 @@
+"""Training the learned classifiers (needs the `[train]` extra): `python -m scraper.train`."""
