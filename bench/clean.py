@@ -1,113 +1,193 @@
 """Benchmark of the text cleaner (`scrape clean`) on the shared corpora's text dumps.
 
-Cleans ../shared/corpora/readability/*/dirty.txt and scores the result against gold.txt
-(token F1, see metrics.py) beside the do-nothing baseline (the dirty text itself), in the
-same run; reports throughput in MB/s and peak memory. Then, as a check on pages the
-cleaner was never tuned on, snippet P/R/F1 on ../shared/corpora/trafilatura/*/dirty.txt.
+Out of fold: each page is cleaned with the fold model that never saw its site
+(`build/models/lines-fold{k}.json`, written by `python -m scraper.train lines`), beside the
+do-nothing baseline (the dump itself) and the previous, hand-weighted cleaner (the code of
+git revision --previous, run from an export of it in a separate process), in the same run:
 
-    python bench/clean.py [--corpus DIR] [--worst N] [--no-snippets]
+- readability `dirty.txt` against `gold.txt`: token F1 of the printed record (see metrics.py);
+- trafilatura `dirty.txt`: snippet P/R/F1 of the printed record;
+- WCXB pages as text dumps (`scraper.train.dumps`) against `main_content`: WCXB's word F1
+  of the record's body (WCXB's reference holds no headline);
+- the seeds: K lines kept in order, D lines dropped, headlines first, as
+  ../shared/tools/seedcheck.py counts them, each seed cleaned by its fold model;
+- throughput (MB/s on one core, readability dumps, the bundled model) and peak traced memory.
+
+    python bench/clean.py [--models build/models] [--previous REV] [--worst N]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
+import unicodedata
 import warnings
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
-from metrics import shingles, snippet_score, token_f1  # noqa: E402
+from metrics import snippet_score, token_f1, word_f1  # noqa: E402
 
-from scraper import NoArticleError, clean_text, load_rules  # noqa: E402
+from scraper import Extractor, NoArticleError, load_rules  # noqa: E402
+from scraper.model import Classifier, site_fold  # noqa: E402
+from scraper.train import corpora as text_corpora  # noqa: E402
+from scraper.train.lines import FOLDS  # noqa: E402
 
-CORPUS = HERE.parent.parent / "shared" / "corpora" / "readability"
-SNIPPET_CORPUS = CORPUS.parent / "trafilatura"
-MIN_GOLD_WORDS = 50
-SKIP_LANGS = {"la", "zxx"}  # Lorem-ipsum unit tests and pages with no language
+# The last revision with the hand-weighted line weights (main before the learned models).
+PREVIOUS = "72f56af"
+# Runs in the export of the previous revision: cleans the texts of a JSON file.
+_PREVIOUS_RUNNER = """
+import json, sys, time
+from scraper import NoArticleError, clean_text, load_rules
+rules = load_rules()
+texts = json.load(open(sys.argv[1], encoding="utf-8"))
+out, elapsed = [], 0.0
+for text in texts:
+    started = time.perf_counter()
+    try:
+        record = clean_text(text, rules=rules)
+        out.append([record.to_text(), "\\n".join(record.paragraphs)])
+    except NoArticleError:
+        out.append(["", ""])
+    elapsed += time.perf_counter() - started
+json.dump({"outputs": out, "seconds": elapsed}, open(sys.argv[2], "w", encoding="utf-8"))
+"""
 
 
-def pages(corpus: Path) -> list[tuple[str, str, str]]:
-    """(name, dirty, gold) for every page the benchmark scores."""
-    out = []
-    for folder in sorted(p for p in corpus.iterdir() if p.is_dir()):
-        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-        gold = (folder / "gold.txt").read_text(encoding="utf-8")
-        if meta.get("lang_detected") in SKIP_LANGS or len(gold.split()) < MIN_GOLD_WORDS:
-            continue
-        out.append((folder.name, (folder / "dirty.txt").read_text(encoding="utf-8"), gold))
-    return out
+def clean(text: str, extractor: Extractor) -> tuple[str, str]:
+    """(printed record, body) of a text; empty strings when no article is found."""
+    try:
+        record = extractor.clean_text(text)
+    except NoArticleError:
+        return "", ""
+    return record.to_text(), "\n".join(record.paragraphs)
+
+
+def previous_outputs(revision: str, texts: list[str], timed: int) -> tuple[list[tuple[str, str]], float]:
+    """The previous cleaner's (record, body) per text, and its seconds on the first `timed`."""
+    with tempfile.TemporaryDirectory() as tmp:
+        tree = Path(tmp) / "tree"
+        tree.mkdir()
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", revision, "scraper", "rules"],
+                                 check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
+        timed_in, rest_in = Path(tmp) / "timed.json", Path(tmp) / "rest.json"
+        timed_in.write_text(json.dumps(texts[:timed]), encoding="utf-8")
+        rest_in.write_text(json.dumps(texts[timed:]), encoding="utf-8")
+        env = {**os.environ, "PYTHONPATH": str(tree)}
+        results = []
+        for source in (timed_in, rest_in):
+            target = source.with_suffix(".out")
+            subprocess.run(["taskset", "-c", str(min(os.sched_getaffinity(0))), sys.executable,
+                            "-c", _PREVIOUS_RUNNER, str(source), str(target)],
+                           check=True, env=env, cwd=tmp)
+            results.append(json.loads(target.read_text(encoding="utf-8")))
+    outputs = [tuple(o) for r in results for o in r["outputs"]]
+    return outputs, results[0]["seconds"]  # type: ignore[return-value]
+
+
+def seed_score(pages: list[text_corpora.Page], records: list[str]) -> str:
+    """seedcheck.py's counts: K kept in order, D dropped, titles first."""
+    def norm(line: str) -> str:
+        return " ".join(unicodedata.normalize("NFC", line).split())
+    kept = keep = dropped = drop = titles = 0
+    for page, record in zip(pages, records):
+        out = [norm(line) for line in record.splitlines() if line.strip()]
+        position = 0
+        for tag, line in page.tagged:
+            line = norm(line)
+            if tag == "K":
+                keep += 1
+                if line in out[position:]:
+                    kept += 1
+                    position = out.index(line, position) + 1
+            elif tag == "D":
+                drop += 1
+                dropped += line not in out
+        first = next(norm(line) for tag, line in page.tagged if tag == "K")
+        titles += bool(out) and out[0] == first
+    return f"K kept {kept}/{keep}, D dropped {dropped}/{drop}, titles {titles}/{len(pages)}"
 
 
 def main() -> int:
     warnings.filterwarnings("ignore", message=".*undecodable byte")  # DecodeWarning: a few corpus pages
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--corpus", type=Path, default=CORPUS)
-    ap.add_argument("--worst", type=int, default=0, help="list the N pages with the lowest F1")
-    ap.add_argument("--no-snippets", action="store_true", help="skip the trafilatura-corpus check")
+    ap.add_argument("--models", type=Path, default=ROOT / "build" / "models",
+                    help="folder of the fold models lines-fold{k}.json")
+    ap.add_argument("--previous", default=PREVIOUS, help="git revision of the previous cleaner")
+    ap.add_argument("--no-previous", action="store_true", help="skip the previous cleaner")
+    ap.add_argument("--worst", type=int, default=0, help="list the N readability pages with the lowest F1")
     args = ap.parse_args()
-    if not args.corpus.is_dir():
-        print(f"corpus not found: {args.corpus}", file=sys.stderr)
+    if not text_corpora.CORPORA.is_dir():
+        print(f"corpora not found: {text_corpora.CORPORA}", file=sys.stderr)
         return 2
-    data = pages(args.corpus)
+    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core, as the previous cleaner
     rules = load_rules()
-    size = sum(len(dirty.encode("utf-8")) for _, dirty, _ in data)
+    folds = [Extractor(rules, line_model=Classifier.load(args.models / f"lines-fold{k}.json"))
+             for k in range(FOLDS)]
+    bundled = Extractor(rules)
+    corpora = {name: list(reader()) for name, reader in (
+        ("readability", text_corpora.readability), ("trafilatura", text_corpora.trafilatura),
+        ("wcxb", text_corpora.wcxb), ("seeds", text_corpora.seeds))}
+    pages = [page for name in corpora for page in corpora[name]]
+    dumps = {page.key: page.dump() for page in pages}
+    ours = [clean(dumps[page.key], folds[site_fold(page.site, FOLDS)]) for page in pages]
+    if args.no_previous:
+        previous = None
+    else:
+        texts = [dumps[page.key] for page in pages]
+        previous, previous_seconds = previous_outputs(args.previous, texts, len(corpora["readability"]))
 
-    def run() -> list[str]:
-        outputs = []
-        for name, dirty, _ in data:
-            try:
-                outputs.append(clean_text(dirty, rules=rules, source=name).to_text())
-            except NoArticleError:
-                outputs.append("")
-        return outputs
-
+    readability = corpora["readability"]
+    size = sum(len(dumps[page.key].encode("utf-8")) for page in readability)
     started = time.perf_counter()
-    outputs = run()
+    for page in readability:
+        clean(dumps[page.key], bundled)
     elapsed = time.perf_counter() - started
     tracemalloc.start()  # a second pass: tracing slows Python down, so it is not timed
-    run()
+    for page in readability:
+        clean(dumps[page.key], bundled)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
 
-    ours = token_f1((gold, out) for (_, _, gold), out in zip(data, outputs))
-    baseline = token_f1((gold, dirty) for _, dirty, gold in data)
-    print(f"readability text dumps: {len(data)} pages, {size / 1e6:.2f} MB")
-    print(f"  do-nothing baseline  {baseline}")
-    print(f"  scrape clean         {ours}")
-    print(f"  F1 ratio {ours.f1 / baseline.f1:.3f}; precision ratio {ours.precision / baseline.precision:.3f}; "
-          f"recall ratio {ours.recall / baseline.recall:.3f}")
-    print(f"  throughput {size / 1e6 / elapsed:.2f} MB/s ({len(data) / elapsed:.0f} pages/s, one core); "
-          f"peak traced memory {peak / 1e6:.1f} MB")
-    if not args.no_snippets and SNIPPET_CORPUS.is_dir():
-        snippets(rules)
+    def rows(name: str) -> list[tuple[text_corpora.Page, tuple[str, str], tuple[str, str] | None]]:
+        return [(page, o, p) for page, o, p in zip(pages, ours, previous or [None] * len(pages))
+                if page.corpus == name]
+
+    systems = [("do-nothing baseline", lambda page, o, p: (dumps[page.key], dumps[page.key])),
+               ("previous cleaner", lambda page, o, p: p),
+               ("line model, out of fold", lambda page, o, p: o)]
+    if previous is None:
+        systems.pop(1)
+    print(f"readability text dumps: {len(readability)} pages, {size / 1e6:.2f} MB; token F1 of the record")
+    for label, pick in systems:
+        print(f"  {label:26} {token_f1((pg.gold, pick(pg, o, p)[0]) for pg, o, p in rows('readability'))}")
+    print("trafilatura text dumps: snippets of the record")
+    for label, pick in systems:
+        print(f"  {label:26} {snippet_score((list(pg.with_), list(pg.without), pick(pg, o, p)[0]) for pg, o, p in rows('trafilatura'))}")
+    print("WCXB pages as text dumps: word F1 of the body")
+    for label, pick in systems:
+        print(f"  {label:26} {word_f1((pg.gold, pick(pg, o, p)[1]) for pg, o, p in rows('wcxb'))}")
+    print("seeds (each by the fold model that never saw it)")
+    for label, pick in systems[1:]:
+        print(f"  {label:26} {seed_score(corpora['seeds'], [pick(pg, o, p)[0] for pg, o, p in rows('seeds')])}")
+    print(f"throughput (readability dumps, one core): line model {size / 1e6 / elapsed:.2f} MB/s "
+          f"({len(readability) / elapsed:.0f} pages/s), peak traced memory {peak / 1e6:.1f} MB"
+          + ("" if previous is None else
+             f"; previous cleaner {size / 1e6 / previous_seconds:.2f} MB/s "
+             f"({len(readability) / previous_seconds:.0f} pages/s)"))
     if args.worst:
-        scored = []
-        for (name, _, gold), out in zip(data, outputs):
-            scored.append((token_f1([(gold, out)]).f1, name, bool(shingles(out))))
-        for f1, name, nonempty in sorted(scored)[: args.worst]:
-            print(f"  {f1:.3f} {name}{'' if nonempty else ' (empty)'}")
+        scored = sorted((token_f1([(pg.gold, o[0])]).f1, pg.id) for pg, o, _ in rows("readability"))
+        for f1, name in scored[: args.worst]:
+            print(f"  {f1:.3f} {name}")
     return 0
-
-
-def snippets(rules: object) -> None:
-    """Snippet P/R/F1 of the cleaner and of the do-nothing baseline on the trafilatura dumps."""
-    ours, baseline = [], []
-    for folder in sorted(p for p in SNIPPET_CORPUS.iterdir() if p.is_dir()):
-        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-        dirty = (folder / "dirty.txt").read_text(encoding="utf-8")
-        try:
-            out = clean_text(dirty, rules=rules).to_text()
-        except NoArticleError:
-            out = ""
-        ours.append((meta["with"], meta["without"], out))
-        baseline.append((meta["with"], meta["without"], dirty))
-    print(f"trafilatura text dumps: {len(ours)} pages (snippets; never used for tuning)")
-    print(f"  do-nothing baseline  {snippet_score(baseline)}")
-    print(f"  scrape clean         {snippet_score(ours)}")
 
 
 if __name__ == "__main__":

@@ -35,33 +35,37 @@ class Extractor:
 
     `rules` is a loaded `Rules`, a rules folder, or None for the bundled rules; RulesError
     when a folder or file is invalid. `block_model` is the block classifier of the generic
-    HTML path (a `scraper.model.Classifier`, e.g. `Classifier.load(path)`; default: the
-    bundled one, read once per process); ModelError when the bundled file is unreadable.
+    HTML path and `line_model` the line classifier of the text cleaner (each a
+    `scraper.model.Classifier`, e.g. `Classifier.load(path)`; default: the bundled ones,
+    each read once per process); ModelError when a bundled file is unreadable.
     """
 
-    __slots__ = ("rules", "options", "block_model")
+    __slots__ = ("rules", "options", "block_model", "line_model")
     rules: Rules
     options: ExtractOptions
     block_model: Classifier
+    line_model: Classifier
 
     def __init__(self, rules: Rules | str | os.PathLike[str] | None = None, *,
                  options: ExtractOptions | None = None,
-                 block_model: Classifier | None = None) -> None:
+                 block_model: Classifier | None = None,
+                 line_model: Classifier | None = None) -> None:
         loaded = rules if isinstance(rules, Rules) else load_rules(rules)
         object.__setattr__(self, "rules", loaded)
         object.__setattr__(self, "options", options or ExtractOptions())
         object.__setattr__(self, "block_model", block_model or bundled("blocks"))
+        object.__setattr__(self, "line_model", line_model or bundled("lines"))
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"Extractor is immutable (cannot set {name!r})")
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Sent whole to worker processes: rebuilt through __init__ (slots are read-only).
-        return (_rebuild, (self.rules, self.options, self.block_model))
+        return (_rebuild, (self.rules, self.options, self.block_model, self.line_model))
 
     def __repr__(self) -> str:
         return (f"Extractor(rules={str(self.rules.path)!r}, options={self.options!r}, "
-                f"block_model={self.block_model.name!r})")
+                f"block_model={self.block_model.name!r}, line_model={self.line_model.name!r})")
 
     def extract_html(self, html: str | bytes, *, url: str | None = None,
                      charset: str | None = None) -> Record:
@@ -85,7 +89,8 @@ class Extractor:
             text = decode_bytes(text, name=source or url)
         elif not text.strip():
             raise EmptyInputError("empty input")
-        return _clean_text(text, rules=self.rules, source=source, url=url, repeats=repeats)
+        return _clean_text(text, rules=self.rules, model=self.line_model, source=source, url=url,
+                           repeats=repeats)
 
     def record_from_bytes(self, data: bytes, *, source: str | None = None,
                           url: str | None = None, charset: str | None = None,
@@ -103,8 +108,9 @@ class Extractor:
         return self.clean_text(text, source=source, url=url, repeats=repeats)
 
 
-def _rebuild(rules: Rules, options: ExtractOptions, block_model: Classifier) -> Extractor:
-    return Extractor(rules, options=options, block_model=block_model)
+def _rebuild(rules: Rules, options: ExtractOptions, block_model: Classifier,
+             line_model: Classifier) -> Extractor:
+    return Extractor(rules, options=options, block_model=block_model, line_model=line_model)
 
 
 _DEFAULT: list[Extractor] = []

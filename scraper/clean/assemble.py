@@ -1,7 +1,8 @@
 """The record from classified lines: body span, headline, head block and fields.
 
 The head block between headline and body keeps its long lines (standfirst, photo caption);
-inside the body only BOILER and META lines go; META lines fill `author` and `published`.
+inside the body BOILER and META lines go, and the lines the line model finds unlikely to
+be article text (below `score.DROP_PROBABILITY`); META lines fill `author` and `published`.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from ..record import Record
 from ..text.bylines import byline_name, name_beside_date
 from ..text.dates import find_date
 from ..text.language import guess_language
-from .body import find_body, weight
+from .body import find_body
 from .classify import Kind, Line
+from .score import DROP_PROBABILITY
 from .title import (
     HEADLINE_MAX_WORDS,
     bare_name,
@@ -56,7 +58,7 @@ def assemble(lines: list[Line], *, source: str | None = None, url: str | None = 
     elif opened:
         # Short lines between that headline and the prose are head lines, as they are
         # when the record is cleaned again (the body span never starts with one).
-        while start < end - 1 and weight(lines[start]) < 0:
+        while start < end - 1 and lines[start].weight < 0:
             start += 1
     fields = _Fields()
     if title_at is None:
@@ -72,7 +74,7 @@ def assemble(lines: list[Line], *, source: str | None = None, url: str | None = 
     for line in lines[start:end]:
         if line.kind is Kind.META:
             fields.take(line)
-        elif line.kind is not Kind.BOILER:
+        elif line.kind is not Kind.BOILER and line.content >= DROP_PROBABILITY:
             paragraphs.append(line.text)
     if not paragraphs:
         raise NoArticleError("no article text found")
@@ -84,6 +86,7 @@ def assemble(lines: list[Line], *, source: str | None = None, url: str | None = 
 def _keep_in_head(line: Line) -> bool:
     # A kept line must not read as a headline itself, or cleaning the record again would
     # take it for the title.
-    if line.kind is not Kind.TEXT or title_like(line, HEADLINE_MAX_WORDS):
+    if (line.kind is not Kind.TEXT or title_like(line, HEADLINE_MAX_WORDS)
+            or line.content < DROP_PROBABILITY):
         return False
     return line.words >= HEAD_KEEP_WORDS or (line.sentence and line.words >= HEAD_KEEP_SENTENCE_WORDS)

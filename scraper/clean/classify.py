@@ -1,10 +1,11 @@
 """Line classes: what each line of a text is before its place in the page counts.
 
 TEXT is candidate article text; BOILER is dropped anywhere (a low-risk lexicon string, a
-site rule's drop_lines, a line on half the site's pages); SOFT is boilerplate at the
-article's edges only (riskier lexicon strings, lines on a quarter of the pages); META is a
-date or byline line, whose values go into the record's fields. The HTML path uses the same
-classes for its last pass over extracted lines.
+site rule's drop_lines, a line on half the site's pages, a bare image or file URL); SOFT is
+boilerplate at the article's edges only (riskier lexicon strings, lines on a quarter of the
+pages); META is a date or byline line, whose values go into the record's fields. The rules
+decide these classes, nothing else; the line model (`score`) then weighs TEXT lines. The
+HTML path uses the same classes for its last pass over extracted lines.
 """
 
 from __future__ import annotations
@@ -14,10 +15,9 @@ from dataclasses import dataclass, replace
 
 from ..rules.lexicon import Risk
 from ..rules.model import Rules, SiteRule
-from ..text.bylines import byline_name
-from ..text.dates import is_date_line
 from ..text.lines import has_text, is_sentence, list_marker, words
 from ..text.normalize import clean_line
+from .features import RuleSignals, rule_signals
 from .repeats import RepeatIndex
 
 # This many consecutive lines opening with the same list marker make a list.
@@ -35,31 +35,35 @@ class Kind(enum.Enum):
 
 @dataclass(frozen=True)
 class Line:
-    """A non-blank input line with what `classify` and its neighbours say of it."""
+    """A non-blank input line with what the rules, its neighbours and the model say of it."""
 
     text: str
     kind: Kind
     words: int
     sentence: bool
-    listed: bool = False  # one item of a run of list items (a changelog, steps, a list)
+    signals: RuleSignals = RuleSignals()
+    listed: bool = False   # one item of a run of list items (a changelog, steps, a list)
+    content: float = 1.0   # the line model's probability that the line is article text
+    weight: float = 0.0    # the line's weight in the body search (`score.weigh`)
+
+
+def kind_of(signals: RuleSignals) -> Kind:
+    """The kind the rules give a line."""
+    if signals.dropped or signals.repeat == 2 or signals.media:
+        return Kind.BOILER
+    if signals.date or signals.byline:
+        return Kind.META  # never printed either; checked first so its fields can be read
+    if signals.risk == Risk.LOW:
+        return Kind.BOILER
+    if signals.risk or signals.repeat == 1:
+        return Kind.SOFT
+    return Kind.TEXT
 
 
 def classify(text: str, rules: Rules, site_rules: tuple[SiteRule, ...] = (),
              repeats: RepeatIndex | None = None) -> Kind:
     """The kind of one cleaned, non-blank line."""
-    if any(rule.drops(text) for rule in site_rules):
-        return Kind.BOILER
-    level = repeats.level(text) if repeats is not None else 0
-    if level == 2:
-        return Kind.BOILER
-    if is_date_line(text) or byline_name(text) is not None:
-        return Kind.META  # never printed either; checked first so its fields can be read
-    entry = rules.lexicon.lookup(text)
-    if entry is not None and entry.risk is Risk.LOW:
-        return Kind.BOILER
-    if entry is not None or level == 1:
-        return Kind.SOFT
-    return Kind.TEXT
+    return kind_of(rule_signals(text, rules, site_rules, repeats))
 
 
 def split_lines(text: str, rules: Rules, site_rules: tuple[SiteRule, ...] = (),
@@ -73,8 +77,8 @@ def split_lines(text: str, rules: Rules, site_rules: tuple[SiteRule, ...] = (),
     for raw in text.splitlines():
         line = clean_line(raw)
         if line and has_text(line):
-            kind = classify(line, rules, site_rules, repeats)
-            out.append(Line(line, kind, words(line), is_sentence(line)))
+            signals = rule_signals(line, rules, site_rules, repeats)
+            out.append(Line(line, kind_of(signals), words(line), is_sentence(line), signals))
     markers = [list_marker(line.text) for line in out]
     i = 0
     while i < len(out):

@@ -1,34 +1,62 @@
 """Scraped text to a clean article record: the stages of the text cleaner in order.
 
 1. the site rules that claim the text (line markers, the URL's domain);
-2. `classify.split_lines`: every line cleaned and given a class;
-3. `assemble`: the body (`body.find_body`), the headline (`title.find_title`), the fields.
+2. `classify.split_lines`: every line cleaned and given a class by the rules;
+3. `score.score_lines`: the line model's content probability and weight of each line;
+4. `assemble`: the body (`body.find_body`), the headline (`title.find_title`), the fields.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import replace
 
+from ..errors import NoArticleError
+from ..model import Classifier
 from ..record import Record
-from ..rules.model import Rules
+from ..rules.model import Rules, SiteRule
 from .assemble import assemble
-from .classify import split_lines
+from .classify import Line, split_lines
 from .repeats import RepeatIndex
+from .score import score_lines
 
 
-def clean_text(text: str, *, rules: Rules, source: str | None = None, url: str | None = None,
-               repeats: RepeatIndex | None = None) -> Record:
-    """Turn a scraped text dump into a clean Record.
+def clean_text(text: str, *, rules: Rules, model: Classifier, source: str | None = None,
+               url: str | None = None, repeats: RepeatIndex | None = None) -> Record:
+    """Turn a scraped text dump into a clean Record; `model` is the line classifier.
 
     `repeats` holds line counts over other pages of the same site. Raises NoArticleError
-    when no article is found.
+    when no article is found, ModelError when the model reads other features.
     """
+    lines, site_rules = read_lines(text, rules, url=url, repeats=repeats)
+    name = site_rules[0].name if site_rules else "generic"
+    record = assemble(score_lines(lines, model), source=source, url=url, rule=name)
+    # The model sees a line beside its neighbours, and a clean record has other neighbours
+    # than the dump it came from: the record is cleaned again until it stays the same, so
+    # that cleaning a clean record changes nothing. Each pass keeps a subset of the lines
+    # (all of them only when nothing changes), so this ends, mostly after one more pass. A
+    # record that holds no article once cleaned again was never a sure one: refused too.
+    while True:
+        again_lines, _ = read_lines(record.to_text(), rules, url=url, repeats=repeats)
+        try:
+            again = assemble(score_lines(again_lines, model))
+        except NoArticleError:
+            raise NoArticleError("no article text found (what looked like one does not "
+                                 "read as an article on its own)") from None
+        if (again.title, again.paragraphs) == (record.title, record.paragraphs):
+            return record
+        record = replace(record, title=again.title, paragraphs=again.paragraphs,
+                         language=again.language)
+
+
+def read_lines(text: str, rules: Rules, *, url: str | None = None,
+               repeats: RepeatIndex | None = None) -> tuple[list[Line], tuple[SiteRule, ...]]:
+    """The text's classified lines (not yet scored) and the site rules that claim it (by a
+    line marker, or by the URL's domain)."""
     text = unicodedata.normalize("NFC", text)
     site_rules = rules.for_text(text.splitlines())
     if url:
         by_url = rules.for_url(url)
         if by_url is not None and by_url not in site_rules:
             site_rules = (by_url, *site_rules)
-    lines = split_lines(text, rules, site_rules, repeats)
-    name = site_rules[0].name if site_rules else "generic"
-    return assemble(lines, source=source, url=url, rule=name)
+    return split_lines(text, rules, site_rules, repeats), site_rules

@@ -135,3 +135,23 @@ def _name_like(tokens: list[str]) -> bool:
     """A few words, at most one of them lower case besides particles (von, de, van der)."""
     lower = sum(1 for word in tokens if word[:1].islower() and word.casefold() not in _PARTICLES)
     return len(tokens) <= MAX_NAME_WORDS and lower <= 1
+
+
+# Job titles that make a short line a reporter's role line ("Senior Staff Writer",
+# "مراسل الجزيرة"), by language (lower case; matched as whole words).
+ROLE_WORDS = (
+    "reporter", "correspondent", "editor", "writer", "columnist", "contributor", "journalist",
+    "photographer", "producer", "analyst", "staff", "freelance", "technologist", "author",
+    "مراسل", "مراسلة", "محرر", "محررة", "صحفي", "صحفية", "كاتب", "كاتبة", "مصور", "مراسلنا",
+    "redakteur", "redakteurin", "korrespondent", "korrespondentin", "autor", "autorin",
+    "rédacteur", "rédactrice", "journaliste", "correspondant", "correspondante",
+    "redactor", "redactora", "periodista", "corresponsal", "jornalista", "giornalista",
+    "muhabir", "editör", "yazar", "خبرنگار", "نویسنده", "دبیر",
+)
+_ROLE = re.compile(r"(?<!\w)(?:" + "|".join(ROLE_WORDS) + r")(?!\w)", re.I)
+MAX_ROLE_WORDS = 12
+
+
+def is_role_line(line: str) -> bool:
+    """True for a short line naming a job title ("Senior Staff Writer", "مراسل الجزيرة")."""
+    return words(line) <= MAX_ROLE_WORDS and _ROLE.search(line) is not None

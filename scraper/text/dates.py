@@ -30,6 +30,7 @@ MONTHS: dict[str, int] = {
 }
 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+_EASTERN_DIGIT = re.compile("[٠-٩۰-۹]")
 _MONTH_ALT = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
 _ISO = re.compile(r"(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
 _DMY = re.compile(r"(?<!\d)(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?!\d)")
@@ -41,11 +42,24 @@ _URL_DATE = re.compile(
 # A clock time: 10:30, 9:05:12, 7:30 pm.
 CLOCK_TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?", re.I)
 _ANY_DIGIT = re.compile(r"\d")  # Arabic-Indic and Persian digits too
+# Time zones written after a time: abbreviations, UTC/GMT offsets, "بتوقيت ..." (time of ...).
+TIME_ZONES = ("UTC", "GMT", "CET", "CEST", "EET", "EEST", "WET", "WEST", "BST", "MSK", "EST",
+              "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT", "AKST", "HST", "ET", "PT", "CT",
+              "IST", "JST", "KST", "SGT", "HKT", "AEST", "AEDT", "ACST", "AWST", "NZST", "NZDT",
+              "WIB", "PKT", "GST", "AST", "MEZ", "MESZ", "توقيت", "بتوقيت", "غرينتش", "جرينتش")
+_ZONE = re.compile(r"(?<!\w)(?:" + "|".join(TIME_ZONES) + r")(?!\w)"
+                   r"|\d:\d\d(?::\d\d)?(?:\.\d+)?\s*(?:[+−-](?:0\d|1[0-4]):?[0-5]\d|Z)(?!\w)")
+
+
+def _western(line: str) -> str:
+    """The line with Arabic-Indic and Persian digits as ASCII digits."""
+    # (str.translate is slow on non-ASCII text: only lines holding such digits pay for it.)
+    return line.translate(_DIGITS) if _EASTERN_DIGIT.search(line) else line
 
 
 def find_date(line: str) -> str | None:
     """The first calendar date written in the line, as YYYY-MM-DD, or None."""
-    text = line.translate(_DIGITS)
+    text = _western(line)
     for pattern, order in ((_ISO, "ymd"), (_NAMED_DMY, "dmy"), (_NAMED_MDY, "mdy"), (_DMY, "dmy"),
                            (_DMY, "mdy")):  # 2/26/2015: day-first fails, month-first fits
         match = pattern.search(text)
@@ -77,7 +91,7 @@ def is_date_line(line: str) -> bool:
     """True for a short line that is mostly a date or timestamp (a dateline widget)."""
     if len(line) > 80 or not _ANY_DIGIT.search(line):  # every date pattern has digits
         return False
-    text = line.translate(_DIGITS)
+    text = _western(line)
     if find_date(text) is None:
         return False
     rest = CLOCK_TIME.sub(" ", text)
@@ -85,3 +99,13 @@ def is_date_line(line: str) -> bool:
         rest = pattern.sub(" ", rest)
     # What is left besides the date: a weekday, "Published", "updated" and the like.
     return len(WORD.findall(rest)) <= 4
+
+
+def has_time(line: str) -> bool:
+    """True when the line holds a clock time (10:30, 9:05 pm)."""
+    return CLOCK_TIME.search(_western(line)) is not None
+
+
+def has_time_zone(line: str) -> bool:
+    """True when the line names a time zone (GMT, EST, UTC+3, +03:00, بتوقيت مكة)."""
+    return _ZONE.search(_western(line)) is not None

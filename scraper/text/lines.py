@@ -41,13 +41,18 @@ def has_text(line: str) -> bool:
 def is_sentence(line: str) -> bool:
     """True when the line reads as prose: it ends a sentence, or runs on with clauses."""
     line = visible(line)
-    return ends_sentence(line) or (words(line) >= 12 and bool(_CLAUSE.search(line)))
+    return ends_sentence(line) or (words(line) >= 12 and clause_marks(line) > 0)
 
 
 def ends_sentence(line: str) -> bool:
     """True when the line ends with sentence punctuation (closing quotes may follow it)."""
-    last = line.rstrip(CLOSING_QUOTES)[-1:]
+    last = visible(line).rstrip(CLOSING_QUOTES)[-1:]
     return bool(last) and last in SENTENCE_PUNCT
+
+
+def clause_marks(line: str) -> int:
+    """How many clause punctuation marks (commas, semicolons; Arabic and CJK too) the line holds."""
+    return len(_CLAUSE.findall(line))
 
 
 def is_prose(line: str) -> bool:

@@ -6,8 +6,8 @@ import re
 import unicodedata
 
 # Bidi control marks that carry no text (LRM, RLM, embeddings, isolates) and BOM/ZWNBSP.
-_BIDI = dict.fromkeys([0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0xFEFF])
-_BIDI_ANY = re.compile("[" + "".join(map(chr, _BIDI)) + "]")
+# (A regular expression: str.translate is ten times slower on non-ASCII text.)
+_BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _SPACE = re.compile(r"\s+")
 _UNFOLDED = re.compile(r"[^\S ]|  ")  # whitespace that folding would change (or strip)
 
@@ -25,11 +25,9 @@ def clean_line(line: str) -> str:
 
 def match_key(line: str) -> str:
     """A comparison key: `clean_line`, bidi marks removed, case folded."""
-    if _BIDI_ANY.search(line):
-        line = line.translate(_BIDI)
-    return clean_line(line).casefold()
+    return clean_line(_BIDI.sub("", line)).casefold()
 
 
 def visible(line: str) -> str:
     """The line without bidi and BOM marks, for judging its shape (never for output)."""
-    return (line.translate(_BIDI) if _BIDI_ANY.search(line) else line).strip()
+    return _BIDI.sub("", line).strip()

@@ -24,9 +24,7 @@ stage 1 on everything and stage 2 on the leave-one-fold-out logits.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -41,6 +39,7 @@ from ..html.blocks import CONTEXT_FEATURES, FEATURES, Blocks, context_features, 
 from ..html.extract import parse_page
 from ..model import Classifier, site_fold
 from ..rules import Rules, load_rules
+from .catboost import exported, from_catboost
 from .corpora import CORPORA, NAMES, ROOT, Page, load
 from .labels import coverage, snippet_labels, tokens
 
@@ -116,32 +115,7 @@ def fit(matrices: list[np.ndarray], data: list[PageData], features: tuple[str, .
     model = CatBoostClassifier(**params, thread_count=threads, verbose=0,
                                allow_writing_files=False)
     model.fit(X[keep], y[keep].astype(np.int64), sample_weight=w[keep])
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "model.json"
-        model.save_model(str(path), format="json")
-        exported = json.loads(path.read_text(encoding="utf-8"))
-    return from_catboost(exported, features, name=name)
-
-
-def from_catboost(exported: dict[str, Any], features: tuple[str, ...], *,
-                  name: str) -> Classifier:
-    """A Classifier from CatBoost's JSON export of a binary model on float features."""
-    trees = exported["oblivious_trees"]
-    depth = max(len(tree["splits"]) for tree in trees)
-    split_features = np.zeros((len(trees), depth), dtype=np.intp)
-    split_thresholds = np.full((len(trees), depth), np.inf)  # padding levels never go to 1
-    leaf_values = np.zeros((len(trees), 2 ** depth))
-    for t, tree in enumerate(trees):
-        splits = tree["splits"]
-        for level, split in enumerate(splits):
-            split_features[t, level] = split["float_feature_index"]
-            split_thresholds[t, level] = split["border"]
-        values = np.asarray(tree["leaf_values"], dtype=np.float64)
-        leaf_values[t] = np.tile(values, 2 ** (depth - len(splits)))
-    scale, biases = exported.get("scale_and_bias", [1.0, [0.0]])
-    return Classifier(name=name, features=features, split_features=split_features,
-                      split_thresholds=split_thresholds, leaf_values=leaf_values,
-                      bias=float(biases[0]), scale=float(scale))
+    return from_catboost(exported(model), features, name=name)
 
 
 def _stacked(data: list[PageData], logits: dict[str, np.ndarray]) -> list[np.ndarray]:
