@@ -67,7 +67,8 @@ def classify(text: str, rules: Rules, site_rules: tuple[SiteRule, ...] = (),
 
 
 def split_lines(text: str, rules: Rules, site_rules: tuple[SiteRule, ...] = (),
-                repeats: RepeatIndex | None = None) -> list[Line]:
+                repeats: RepeatIndex | None = None, *,
+                known: dict[str, RuleSignals] | None = None) -> list[Line]:
     """Clean and classify every line that holds text; blank and symbol-only lines go.
 
     The items of a run of LIST_RUN lines opening with the same list marker count as
@@ -77,7 +78,11 @@ def split_lines(text: str, rules: Rules, site_rules: tuple[SiteRule, ...] = (),
     for raw in text.splitlines():
         line = clean_line(raw)
         if line and has_text(line):
-            signals = rule_signals(line, rules, site_rules, repeats)
+            signals = known.get(line) if known is not None else None
+            if signals is None:
+                signals = rule_signals(line, rules, site_rules, repeats)
+                if known is not None:
+                    known[line] = signals
             out.append(Line(line, kind_of(signals), words(line), is_sentence(line), signals))
     markers = [list_marker(line.text) for line in out]
     i = 0

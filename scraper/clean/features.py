@@ -187,12 +187,24 @@ def _shape(line: str, signals: RuleSignals) -> list[float]:
     return [values[name] for name in BASE]
 
 
-def line_features(lines: Sequence[str], signals: Sequence[RuleSignals]) -> np.ndarray:
-    """The (lines, FEATURES) matrix of a document's cleaned, non-blank lines."""
+def line_features(lines: Sequence[str], signals: Sequence[RuleSignals], *,
+                  shapes: dict[str, list[float]] | None = None) -> np.ndarray:
+    """The (lines, FEATURES) matrix of a document's cleaned, non-blank lines. `shapes`
+    keeps each line's own features across calls on versions of one document (a line's
+    own features depend on its text and signals only)."""
     n = len(lines)
     if n == 0:
         return np.zeros((0, len(FEATURES)))
-    base = np.array([_shape(line, s) for line, s in zip(lines, signals)], dtype=np.float64)
+    if shapes is None:
+        rows = [_shape(line, s) for line, s in zip(lines, signals)]
+    else:
+        rows = []
+        for line, s in zip(lines, signals):
+            row = shapes.get(line)
+            if row is None:
+                row = shapes[line] = _shape(line, s)
+            rows.append(row)
+    base = np.array(rows, dtype=np.float64)
     col = {name: base[:, _COLUMN[name]] for name in BASE}
     chars, n_words = col["chars"], col["words"]
     prose, short = col["prose"] > 0, col["short"] > 0

@@ -36,10 +36,12 @@ SCORE_ROWS = 256
 _FEATURE_COLUMN = {name: i for i, name in enumerate(FEATURES)}
 
 
-def content_logits(lines: list[Line], model: Classifier) -> np.ndarray:
-    """The model's content log-odds of each line; ModelError when the model reads a feature
-    this version does not compute."""
-    X = line_features([line.text for line in lines], [line.signals for line in lines])
+def content_logits(lines: list[Line], model: Classifier, *,
+                   shapes: dict[str, list[float]] | None = None) -> np.ndarray:
+    """The model's content log-odds of each line (`shapes`: see `line_features`);
+    ModelError when the model reads a feature this version does not compute."""
+    X = line_features([line.text for line in lines], [line.signals for line in lines],
+                      shapes=shapes)
     try:
         columns = [_FEATURE_COLUMN[name] for name in model.features]
     except KeyError as err:
@@ -50,9 +52,10 @@ def content_logits(lines: list[Line], model: Classifier) -> np.ndarray:
                            for i in range(0, len(X), SCORE_ROWS)] or [np.zeros(0)])
 
 
-def score_lines(lines: list[Line], model: Classifier) -> list[Line]:
+def score_lines(lines: list[Line], model: Classifier, *,
+                shapes: dict[str, list[float]] | None = None) -> list[Line]:
     """The lines with the model's content probability and their body-search weight."""
-    return weigh(lines, content_logits(lines, model))
+    return weigh(lines, content_logits(lines, model, shapes=shapes))
 
 
 def weigh(lines: list[Line], logits: np.ndarray) -> list[Line]:
