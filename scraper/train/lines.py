@@ -1,7 +1,7 @@
 """Training the line classifier of the text cleaner: `python -m scraper.train lines`.
 
-Data: the labelled text dumps of `corpora` (readability, trafilatura, WCXB, seeds),
-labelled by the rule of `line_labels`; features: `scraper.line_features`, computed exactly
+Data: the labelled text dumps of `scraper.train.corpora` (readability, trafilatura, WCXB, seeds),
+labelled by the rule of `line_labels`; features: `scraper.clean.features`, computed exactly
 as `clean_text` computes them (a site's pages see each other's repetitions, as when
 `scrape clean` is given the site's folder). Pages are split into FOLDS folds by site
 (`site_fold`); one model is fitted per fold on the other folds' pages
@@ -28,13 +28,12 @@ from ..clean.features import FEATURES, line_features
 from ..clean.repeats import MIN_PAGES, RepeatIndex
 from ..model import BUNDLED, Classifier, site_fold
 from ..rules import Rules, load_rules
-from . import corpora as text_corpora
 from . import line_labels
 from .catboost import exported, from_catboost
-from .corpora import Page
+from .corpora import CORPORA, ROOT, Page, load
 
 FOLDS = 5
-FOLD_DIR = text_corpora.ROOT / "build" / "models"
+FOLD_DIR = ROOT / "build" / "models"
 BUNDLED_MODEL = BUNDLED / "lines.json"
 CORPUS_NAMES = ("readability", "trafilatura", "wcxb", "seeds")
 # Fixed CatBoost settings (no early stopping: every run fits the same trees).
@@ -191,7 +190,7 @@ def train(out: Path = BUNDLED_MODEL, fold_dir: Path = FOLD_DIR,
     """Fit the fold models and the bundled model; returns the bundled one."""
     started = time.perf_counter()
     rules = load_rules()
-    pages = list(text_corpora.load(corpora))
+    pages = list(load(corpora))
     data = build_dataset(pages, rules)
     log(f"{len(pages)} pages, {len(data.y)} labelled lines, {len(FEATURES)} features "
         f"({time.perf_counter() - started:.0f} s)")
@@ -241,8 +240,8 @@ def main(argv: list[str] | None = None) -> int:
     unknown = set(corpora) - set(CORPUS_NAMES)
     if unknown:
         ap.error(f"unknown corpora: {', '.join(sorted(unknown))}")
-    if not text_corpora.CORPORA.is_dir():
-        print(f"corpora not found: {text_corpora.CORPORA}", file=sys.stderr)
+    if not CORPORA.is_dir():
+        print(f"corpora not found: {CORPORA}", file=sys.stderr)
         return 2
     train(args.out, args.fold_dir, corpora)
     return 0
