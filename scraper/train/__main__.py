@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-SUBCOMMANDS = {"blocks": "HTML block classifier (issue 8)", "lines": "text line classifier"}
+SUBCOMMANDS = {"blocks": "HTML block classifier", "lines": "text line classifier"}
 
 
 def main(argv: list[str] | None = None) -> int:
