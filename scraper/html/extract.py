@@ -110,6 +110,8 @@ def extract_html(html: str | bytes, *, rules: Rules, options: ExtractOptions,
         lines = generic_lines(tree, model=model, url=url, title=meta.title,
                               lexicon=rules.lexicon)
         rule = f"generic+{claimed[0].name}" if claimed else "generic"
+    if not any(is_prose(line) for line in lines):  # the last pass cannot make prose
+        raise NoArticleError(_no_article(meta.title, lines) or "no article text found")
     lines = filter_lines(lines, rules, claimed)
     title = meta.title
     if title and lines and match_key(lines[0]) == match_key(title):

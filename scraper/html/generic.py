@@ -38,6 +38,10 @@ def generic_lines(tree: LexborHTMLParser, *, model: Classifier, url: str | None 
     lines = [text for text, kept in zip(found.texts, keep) if kept]
     if any(is_prose(line) for line in lines):
         return lines
+    if not any(is_prose(text) for text in found.texts):
+        # No block of the page is prose, so trafilatura finds no article either; asking it
+        # would cost seconds on a page of thousands of list items (jusText is quadratic).
+        return lines
     return trafilatura_lines(tree, url)
 
 
