@@ -57,3 +57,28 @@ def test_the_train_command_lists_its_subcommands() -> None:
     done = subprocess.run([sys.executable, "-m", "scraper.train"], capture_output=True, text=True)
     assert done.returncode == 2
     assert "blocks" in done.stderr and "lines" in done.stderr
+
+
+SHARED_CORPORA = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"
+
+
+@pytest.mark.skipif(not (SHARED_CORPORA / "readability").is_dir(), reason="../shared absent")
+def test_the_corpora_reader_gives_one_site_to_a_sites_numbered_pages_and_dumps_each_page() -> None:
+    from scraper.train import corpora
+
+    pages = corpora.readability()
+    sites = {page.id: page.site for page in pages}
+    numbered = [name for name in sites if name.rsplit("-", 1)[-1].isdigit()]
+    assert numbered, "the readability corpus has numbered folders of one site"
+    for name in numbered:
+        assert sites[name] == name.rsplit("-", 1)[0]
+    assert all(len(page.gold.split()) >= corpora.MIN_GOLD_WORDS for page in pages)
+    page = pages[0]
+    assert page.dump() == (SHARED_CORPORA / "readability" / page.id / "dirty.txt").read_text(
+        encoding="utf-8")
+    assert page.html().lstrip()[:1] == b"<"
+    wcxb = corpora.wcxb()[0]
+    dump = wcxb.dump()  # made from the HTML: all visible text, one block per line
+    assert "\n\n" in dump and "<script" not in dump
+    gold, seen = tokens(wcxb.gold), set(tokens(dump))
+    assert sum(token in seen for token in gold) >= 0.9 * len(gold)
