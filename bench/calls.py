@@ -5,7 +5,8 @@ In one run, on the same pages, each call repeated over them in turn:
 - `extractor.extract_html(html)` / `extractor.clean_text(text)`: an Extractor built once;
 - `scraper.extract_html(html, rules=scraper.load_rules())`: rules loaded on every call, which
   is what a call without `rules=` cost before the Extractor existed.
-Prints milliseconds per call and the ratios to the prepared Extractor.
+Prints CPU milliseconds per call (process time: other jobs on the machine do not count) and
+the ratios to the prepared Extractor.
 
     python bench/calls.py [--corpora ../shared/corpora] [--pages N] [--rounds R]
 """
@@ -25,18 +26,21 @@ from scraper import ScraperError
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _per_call(call: Callable[[bytes | str], object], inputs: list, rounds: int) -> float:
-    """Milliseconds per call, the best of `rounds` passes over the inputs."""
-    best = float("inf")
+def _per_call(calls: dict[str, Callable[[bytes | str], object]], inputs: list,
+              rounds: int) -> dict[str, float]:
+    """CPU milliseconds per call of each variant, the best of `rounds` passes over the inputs;
+    the variants take turns pass by pass, so all see the same machine load."""
+    best = dict.fromkeys(calls, float("inf"))
     for _ in range(rounds):
-        start = time.perf_counter()
-        for item in inputs:
-            try:
-                call(item)
-            except ScraperError:
-                pass
-        best = min(best, (time.perf_counter() - start) / len(inputs))
-    return best * 1000
+        for label, call in calls.items():
+            start = time.process_time()
+            for item in inputs:
+                try:
+                    call(item)
+                except ScraperError:
+                    pass
+            best[label] = min(best[label], (time.process_time() - start) / len(inputs))
+    return {label: seconds * 1000 for label, seconds in best.items()}
 
 
 def main() -> int:
@@ -70,9 +74,9 @@ def main() -> int:
                 lambda text: scraper.clean_text(text, rules=scraper.load_rules()),
         }),
     ]
-    print(f"{len(pages)} readability pages, best of {args.rounds} passes")
+    print(f"{len(pages)} readability pages, best of {args.rounds} passes, the variants in turn")
     for name, inputs, calls in rows:
-        costs = {label: _per_call(call, inputs, args.rounds) for label, call in calls.items()}
+        costs = _per_call(calls, inputs, args.rounds)
         base = costs["prepared Extractor"]
         print(f"{name}:")
         for label, cost in costs.items():
