@@ -52,12 +52,12 @@ def test_the_article_survives_hostile_markup(extractor, hostile) -> None:
 def _cost(extractor, html: str) -> float:
     best = float("inf")
     for _ in range(3):
-        start = time.perf_counter()
+        start = time.process_time()
         try:
             extractor.extract_html(html)
         except Exception:  # noqa: BLE001 - only the time is looked at here
             pass
-        best = min(best, time.perf_counter() - start)
+        best = min(best, time.process_time() - start)
     return best
 
 
