@@ -279,7 +279,7 @@ class RecordWriter:
                     continue
                 except OSError as err:
                     raise OutputError(f"{self.folder / name}: cannot write: {os_reason(err)}") from err
-            _fsync_dir(self.folder)
+            fsync_dir(self.folder)
             self._by_key[key] = name
             self._index_entry({"file": name, **entry})
             results.append(WriteResult(name, "written"))
@@ -335,7 +335,7 @@ def _atomic_write(path: Path, data: bytes, *, exclusive: bool = False) -> None:
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
     except FileExistsError:
         raise
     except OSError as err:
@@ -353,7 +353,8 @@ def _temp_file(folder: Path) -> tuple[int, Path]:
             continue
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
+    """Make a rename or link in `folder` durable (fsync of the directory itself)."""
     dir_fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(dir_fd)

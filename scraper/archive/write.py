@@ -35,6 +35,7 @@ from .. import __version__
 from ..config import ArchiveSettings
 from ..errors import OutputError
 from ..net.exchange import Exchange
+from ..store import fsync_dir
 from .read import ROLE_HEADER
 
 OPEN_SUFFIX = ".open"
@@ -123,7 +124,7 @@ class WarcWriter:
             os.fsync(fh.fileno())
             os.rename(path, final)   # still locked: no recovery can take it meanwhile
             fh.close()
-            _fsync_dir(self.folder)
+            fsync_dir(self.folder)
         except OSError as err:
             raise OutputError(f"{path}: cannot finish: {err.strerror or err}") from err
         self.written.append(final)
@@ -154,7 +155,7 @@ def recover(folder: Path) -> list[Path]:
         except OSError as err:
             raise OutputError(f"{path}: cannot recover: {err.strerror or err}") from err
     if done:
-        _fsync_dir(folder)
+        fsync_dir(folder)
     return done
 
 
@@ -247,10 +248,3 @@ def _response_record(exchange: Exchange, response_id: str,
                        "application/http; msgtype=response", head + exchange.body,
                        record_id=response_id, payload=exchange.body, extra=extra)
 
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
