@@ -1,8 +1,9 @@
 """The record from classified lines: body span, headline, head block and fields.
 
 The head block between headline and body keeps its long lines (standfirst, photo caption);
-inside the body BOILER and META lines go, and the lines the line model finds unlikely to
-be article text (below `score.DROP_PROBABILITY`); META lines fill `author` and `published`.
+inside the body BOILER and META lines go, and the short lines the line model finds
+unlikely to be article text (`score.DROP_PROBABILITY`, `DROP_MAX_WORDS`); META lines fill
+`author` and `published`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from ..text.dates import find_date
 from ..text.language import guess_language
 from .body import find_body
 from .classify import Kind, Line
-from .score import DROP_PROBABILITY
+from .score import DROP_MAX_WORDS, DROP_PROBABILITY
 from .title import (
     HEADLINE_MAX_WORDS,
     bare_name,
@@ -71,16 +72,26 @@ def assemble(lines: list[Line], *, source: str | None = None, url: str | None = 
               and fields.author is None):
             fields.author = line.text  # a bare name just above the date or byline line
     paragraphs = [line.text for line in head if _keep_in_head(line)]
-    for line in lines[start:end]:
+    for i in range(start, end):
+        line = lines[i]
         if line.kind is Kind.META:
             fields.take(line)
-        elif line.kind is not Kind.BOILER and line.content >= DROP_PROBABILITY:
+        elif line.kind is not Kind.BOILER and (line.content >= DROP_PROBABILITY
+                                               or line.words > DROP_MAX_WORDS
+                                               or _between_prose(lines, i, start, end)):
             paragraphs.append(line.text)
     if not paragraphs:
         raise NoArticleError("no article text found")
     return Record(title=lines[title_at].text, paragraphs=tuple(paragraphs), url=url,
                   source=source, site=site, author=fields.author, published=fields.published,
                   language=guess_language(paragraphs), rule=rule)
+
+
+def _between_prose(lines: list[Line], i: int, start: int, end: int) -> bool:
+    """True when body line i is a single short line between two long ones (a subheading,
+    a section label): kept whatever the model says of it."""
+    return (start < i < end - 1 and lines[i - 1].words > DROP_MAX_WORDS
+            and lines[i + 1].words > DROP_MAX_WORDS)
 
 
 def _keep_in_head(line: Line) -> bool:
