@@ -35,7 +35,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 from metrics import snippet_score, token_f1, word_f1  # noqa: E402
 
-from scraper import Extractor, NoArticleError, load_rules  # noqa: E402
+from scraper import EmptyInputError, Extractor, NoArticleError, load_rules  # noqa: E402
 from scraper.model import Classifier, site_fold  # noqa: E402
 from scraper.train import corpora as text_corpora  # noqa: E402
 from scraper.train.lines import FOLDS  # noqa: E402
@@ -45,7 +45,7 @@ PREVIOUS = "72f56af"
 # Runs in the export of the previous revision: cleans the texts of a JSON file.
 _PREVIOUS_RUNNER = """
 import json, sys, time
-from scraper import NoArticleError, clean_text, load_rules
+from scraper import EmptyInputError, NoArticleError, clean_text, load_rules
 rules = load_rules()
 texts = json.load(open(sys.argv[1], encoding="utf-8"))
 out, elapsed = [], 0.0
@@ -54,7 +54,7 @@ for text in texts:
     try:
         record = clean_text(text, rules=rules)
         out.append([record.to_text(), "\\n".join(record.paragraphs)])
-    except NoArticleError:
+    except (NoArticleError, EmptyInputError):
         out.append(["", ""])
     elapsed += time.perf_counter() - started
 json.dump({"outputs": out, "seconds": elapsed}, open(sys.argv[2], "w", encoding="utf-8"))
@@ -65,7 +65,7 @@ def clean(text: str, extractor: Extractor) -> tuple[str, str]:
     """(printed record, body) of a text; empty strings when no article is found."""
     try:
         record = extractor.clean_text(text)
-    except NoArticleError:
+    except (NoArticleError, EmptyInputError):  # a page whose dump shows no text
         return "", ""
     return record.to_text(), "\n".join(record.paragraphs)
 
