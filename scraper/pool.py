@@ -15,6 +15,14 @@ Warnings that libraries log in a worker while it extracts a page are logged agai
 parent, under the same logger name, and warnings issued with `warnings.warn` (a
 DecodeWarning) are issued again in the parent, so a command hears of both as if the page
 had been extracted in its own process.
+
+What a worker starts from (the Extractor, the repetition indexes) is pickled once, by the
+thread that builds the pool, never by the driver threads: pickling an object makes
+CPython 3.11 build its `__dict__` from the inline attribute values, and two threads doing
+that to the same object at once (a garbage collection run inside one of them lets the
+other in) leave it with two dicts sharing one values array. When one of them is freed, the
+other points at freed memory, and a later garbage collection crashes on it (a segmentation
+fault in dict_traverse, seen on lexicon entries in the test process).
 """
 
 from __future__ import annotations
@@ -22,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import pickle
 import queue
 import signal
 import threading
@@ -90,16 +99,22 @@ def _run(extractor: Extractor, task: _Task, repeats: Mapping[str | None, RepeatI
                                        charset=task.charset, repeats=repeats.get(task.group))
 
 
-def _worker(conn: Connection, extractor: Extractor,
-            repeats: Mapping[str | None, RepeatIndex]) -> None:
-    """A worker process: receive the Extractor, then extract one task at a time until the
-    parent says stop or goes away."""
+def _start_data(extractor: Extractor, repeats: Mapping[str | None, RepeatIndex]) -> bytes:
+    """What every worker starts from, pickled (see the module docstring: in the thread
+    that builds the pool, once)."""
+    return pickle.dumps((extractor, dict(repeats)), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _worker(conn: Connection, start: bytes) -> None:
+    """A worker process: unpickle the Extractor and repetition indexes, then extract one
+    task at a time until the parent says stop or goes away."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     collect = _Collect()
     root = logging.getLogger()
     root.addHandler(collect)
     root.setLevel(min(root.level or logging.WARNING, logging.WARNING))
     try:
+        extractor, repeats = pickle.loads(start)
         conn.send(("ready", None, [], []))
     except BaseException as err:  # noqa: BLE001 - told to the parent, which reports it
         conn.send(("broken", f"{type(err).__name__}: {err}", [], []))
@@ -134,11 +149,12 @@ def _worker(conn: Connection, extractor: Extractor,
 class _Worker:
     """One worker process and its end of the pipe."""
 
-    def __init__(self, ctx: multiprocessing.context.BaseContext, extractor: Extractor,
-                 repeats: Mapping[str | None, RepeatIndex]) -> None:
+    def __init__(self, ctx: multiprocessing.context.BaseContext, start: bytes) -> None:
         parent, child = ctx.Pipe()
         self.conn = parent
-        self.process = ctx.Process(target=_worker, args=(child, extractor, dict(repeats)),
+        # Only this worker's own objects are pickled here, in its driver thread: the
+        # start data is bytes already (see the module docstring).
+        self.process = ctx.Process(target=_worker, args=(child, start),
                                    name="scraper-extract", daemon=True)
         self.process.start()
         child.close()
@@ -182,8 +198,8 @@ class ExtractPool:
     def __init__(self, extractor: Extractor, settings: PoolSettings | None = None, *,
                  repeats: Mapping[str | None, RepeatIndex] | None = None) -> None:
         self.settings = settings or PoolSettings()
-        self._extractor = extractor
-        self._repeats = dict(repeats or {})
+        # Pickled here, in the caller's thread, before any driver thread runs.
+        self._start = _start_data(extractor, repeats or {})
         self._ctx = _context()
         self._queue: queue.Queue[tuple[Future[Record], _Task] | None] = queue.Queue()
         self._closed = False
@@ -291,7 +307,7 @@ class ExtractPool:
         limit = self.settings.page_timeout
         if worker is None:
             try:
-                worker = _Worker(self._ctx, self._extractor, self._repeats)
+                worker = _Worker(self._ctx, self._start)
             except ScraperError as err:
                 future.set_exception(err)
                 return None

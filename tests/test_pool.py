@@ -7,6 +7,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -17,7 +19,7 @@ import scraper
 from scraper import ExtractTimeout, PoolSettings, ScraperError
 from scraper.cli import main
 from scraper.pool import ExtractPool
-from tests.conftest import SEEDS, SHARED, hostile_page, slow_rules
+from tests.conftest import ROOT, SEEDS, SHARED, hostile_page, slow_rules
 
 CORPUS = SHARED / "corpora" / "readability"
 
@@ -112,3 +114,58 @@ def test_pool_settings_default_to_the_machine(extractor) -> None:
     settings = PoolSettings()
     assert settings.jobs >= 1 and settings.page_timeout and settings.page_timeout >= 10
     assert scraper.ExtractTimeout.__mro__[1] is ScraperError
+
+
+# Run in a child process: the bug leaves a lexicon entry with two __dict__s sharing one
+# values array, and once either is freed the other can crash any later garbage collection.
+_TWO_DICTS = r"""
+import gc, os
+from scraper import Extractor, PoolSettings, default_extractor
+from scraper.pool import ExtractPool
+from scraper.rules.lexicon import Entry
+
+class Litter:
+    # Cyclic garbage with a finalizer that runs Python code, as a test session leaves
+    # behind: collected by whichever thread's allocation sets off the next collection,
+    # and long enough for the interpreter to hand the GIL to another thread meanwhile.
+    def __init__(self):
+        self.me = self
+    def __del__(self):
+        total = 0
+        for i in range(2000):
+            total += i
+
+page = b"<html><body><article><h1>T</h1><p>" + b"Some words of text here. " * 40 + b"</p></article></body></html>"
+folder = default_extractor().rules.path
+kept = []
+for _ in range(ROUNDS):
+    extractor = Extractor(folder)          # new rules: entries whose __dict__ is not built yet
+    kept.append(extractor)                 # kept alive, so that a shared values array stays valid
+    for _ in range(2000):
+        Litter()
+    with ExtractPool(extractor, PoolSettings(jobs=2, page_timeout=60)) as pool:
+        for future in [pool.submit_html(page) for _ in range(2)]:
+            future.exception()
+    gc.collect()
+owned = {id(r) for e in gc.get_objects() if type(e) is Entry
+         for r in gc.get_referents(e) if type(r) is dict}
+fields = tuple(Entry.__dataclass_fields__)
+stray = [o for o in gc.get_objects() if type(o) is dict and tuple(o) == fields
+         and o is not Entry.__dataclass_fields__ and id(o) not in owned]
+print(f"stray entry dicts: {len(stray)}", flush=True)
+os._exit(0)    # no collection at exit: a stray dict could crash it
+"""
+
+
+def test_driver_threads_never_pickle_shared_objects() -> None:
+    """Two driver threads that each pickled the same Rules to start their workers could
+    both build one lexicon entry's __dict__ (CPython 3.11 builds it on pickling, and a
+    garbage collection inside one thread lets the other in): 'stray' dicts, owned by no
+    entry, that later crashed the test process in gc (the README's old open problem).
+    Before the fix nearly every round left one; now the start data is pickled once, by
+    the thread that builds the pool."""
+    code = _TWO_DICTS.replace("ROUNDS", "6")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.strip().endswith("stray entry dicts: 0"), proc.stdout + proc.stderr[-2000:]
