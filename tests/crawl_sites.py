@@ -108,3 +108,18 @@ def state_rows(path: Path) -> dict[str, tuple]:
         return {r.url.split("/", 3)[3]: (r.status, r.attempts, r.record_file) for r in state.rows()}
 
 
+
+
+def feed_sites(folder: Path, servers: list[tuple[str, SiteServer, dict, int]], *,
+               delay: float, pages: int = 8) -> Path:
+    """A rules folder with one rule per (name, server, routes, first article number): each
+    site serves a feed of `pages` articles, each answered after `delay` seconds."""
+    folder.mkdir()
+    for name, srv, routes, base in servers:
+        paths = [f"/news/{i}.html" for i in range(pages)]
+        routes["/feed.xml"] = rss(srv.url, paths)
+        for i, path in enumerate(paths):
+            routes[path] = Page(article(base + i), delay=delay)
+        (folder / f"{name}.toml").write_text(
+            f'name = "{name}"\n[crawl]\nfeeds = ["{srv.url}/feed.xml"]\ndelay = 0.0\n')
+    return folder

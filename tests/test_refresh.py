@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from scraper import CrawlOptions, Extractor, FetchSettings, run_crawl
 from scraper.cli.crawl import crawl_command
 from scraper.crawl.state import CrawlState
-from tests.crawl_sites import article, index, options, rss
+from tests.crawl_sites import article, feed_sites, index, options, rss
 from tests.siteserver import ARABIC_PARAGRAPHS, Page, SiteServer, article_html
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -281,15 +281,8 @@ def test_killed_refresh_resumes_exactly(tmp_path, kill_after):
     routes_a: dict = {}
     routes_b: dict = {}
     with SiteServer(routes_a) as a, SiteServer(routes_b, host="127.0.0.2") as b:
-        rules = tmp_path / "rules"
-        rules.mkdir()
-        for name, srv, routes, base in (("a", a, routes_a, 100), ("b", b, routes_b, 200)):
-            paths = [f"/news/{i}.html" for i in range(8)]
-            routes["/feed.xml"] = rss(srv.url, paths)
-            for i, path in enumerate(paths):
-                routes[path] = Page(article(base + i), delay=0.05)
-            (rules / f"{name}.toml").write_text(
-                f'name = "{name}"\n[crawl]\nfeeds = ["{srv.url}/feed.xml"]\ndelay = 0.0\n')
+        rules = feed_sites(tmp_path / "rules", [("a", a, routes_a, 100), ("b", b, routes_b, 200)],
+                           delay=0.05)
 
         def crawl(out: str, *extra: str) -> subprocess.Popen:
             cmd = [sys.executable, "-m", "scraper.cli", "crawl", "--rules", str(rules),
