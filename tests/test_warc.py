@@ -138,6 +138,18 @@ def test_plain_file_truncated_and_garbage_between_records(tmp_path: Path) -> Non
     assert "truncated record" in str(entries[3].error)
 
 
+def test_a_content_length_with_a_control_character_is_one_skipped_record(tmp_path: Path) -> None:
+    # Found by the damaged-file property test: "141\x1c" passed str.strip().isdigit().
+    parts = members([response(A + f"{n}.html", story(n)) for n in range(1, 3)], gz=False)
+    head, sep, rest = parts[0].partition(b"Content-Length: ")
+    length, crlf, tail = rest.partition(b"\r\n")
+    path = tmp_path / "damaged.warc"
+    path.write_bytes(head + sep + length + b"\x1c" + crlf + tail + parts[1])
+    entries = list(read_warc(path))
+    assert isinstance(entries[0], Skipped) and "Content-Length" in str(entries[0].error)
+    assert any(isinstance(e, Page) and e.url == A + "2.html" for e in entries)
+
+
 def test_an_oversize_payload_is_refused_unread(tmp_path: Path) -> None:
     path = write_warc(tmp_path / "big.warc.gz", [
         response(A + "big.html", b"<html><body><p>" + b"x" * 300_000 + b"</p></body></html>"),

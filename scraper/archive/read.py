@@ -260,8 +260,10 @@ def _entry(record: WarcRecord, source: str, limit: int | None) -> Entry | None:
     if kind != WarcRecordType.response:
         return Skipped(source, url, InputError(
             f"{source}: {_type_name(record)} record, not an HTTP response"), False)
-    declared_text = headers.get("Content-Length") or ""
-    declared = int(declared_text) if declared_text.strip().isdigit() else None
+    declared_text = (headers.get("Content-Length") or "").strip(" \t")
+    # Only ASCII digits: str.isdigit also takes "²", and str.strip also takes "\x1c".
+    declared = (int(declared_text) if declared_text.isascii() and declared_text.isdigit()
+                else None)
     if declared is None:
         return Skipped(source, url, ArchiveError(f"{source}: record without a valid Content-Length"),
                        True)
