@@ -88,6 +88,7 @@ def test_parse_retry_after_forms():
     assert parse_retry_after(in_30s, now=now) == pytest.approx(30, abs=1)
     assert parse_retry_after(email.utils.formatdate(now - 30, usegmt=True), now=now) == 0.0
     assert parse_retry_after("soon") is None and parse_retry_after(None) is None
+    assert parse_retry_after("²") is None  # a digit to str.isdigit, not to float
 
 
 def test_5xx_gives_up_after_the_attempt_limit(settings):

@@ -124,7 +124,7 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # str.isdigit also takes "²", which float refuses
         return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)
@@ -336,7 +336,7 @@ class Fetcher:
                             raise FetchError(url, f"HTTP {status} without Location", status=status)
                         return _Redirect(location, status)
                     length = response.headers.get("content-length", "")
-                    if length.isdigit() and int(length) > s.max_bytes:
+                    if length.isascii() and length.isdigit() and int(length) > s.max_bytes:
                         raise FetchError(url, f"body of {length} bytes is over the {s.max_bytes} byte cap")
                     decoder = ContentDecoder(url, response.headers.get("content-encoding", ""),
                                              s.decoded_limit)
