@@ -53,8 +53,10 @@ class Extractor:
         loaded = rules if isinstance(rules, Rules) else load_rules(rules)
         object.__setattr__(self, "rules", loaded)
         object.__setattr__(self, "options", options or ExtractOptions())
-        object.__setattr__(self, "block_model", block_model or bundled("blocks"))
-        object.__setattr__(self, "line_model", line_model or bundled("lines"))
+        object.__setattr__(self, "block_model",
+                           bundled("blocks") if block_model is None else block_model)
+        object.__setattr__(self, "line_model",
+                           bundled("lines") if line_model is None else line_model)
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"Extractor is immutable (cannot set {name!r})")

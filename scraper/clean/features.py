@@ -25,7 +25,14 @@ import numpy as np
 from ..rules.model import Rules, SiteRule
 from ..text.bylines import MAX_ROLE_WORDS, byline_name, is_role_line, name_beside_date
 from ..text.dates import find_date, has_time, has_time_zone, is_date_line
-from ..text.lines import clause_marks, ends_sentence, is_sentence, list_marker, words
+from ..text.lines import (
+    CLOSING_QUOTES,
+    clause_marks,
+    ends_sentence,
+    is_sentence,
+    list_marker,
+    words,
+)
 from ..text.normalize import match_key, visible
 from .repeats import RepeatIndex
 
@@ -56,8 +63,8 @@ def rule_signals(line: str, rules: Rules, site_rules: tuple[SiteRule, ...] = (),
     )
 
 
-# A prose line: a sentence of at least this many words.
-PROSE_WORDS = 10
+# A prose line (the `prose` feature): a sentence of at least this many words.
+PROSE_LINE_WORDS = 10
 # A headline-like line has 2 to this many words and no final sentence or clause mark.
 HEADLINE_MAX_WORDS = 25
 # A short line has fewer words than this and is no sentence (menu items, labels, teasers).
@@ -88,9 +95,8 @@ _MEDIA = re.compile(rf"^\S*[\w%-]\.{_FILE_TYPES}(?:[?#]\S*)?$", re.I)
 _SEPARATOR = re.compile(r"(?:^|\s)[|·•/»›>~]+(?=\s|$)")
 _ITEMS = re.compile(r"\s*(?:[,،;؛|·•/]|\s[-–—]\s)\s*")
 _QUOTES = re.compile(r"[\"“”„«»「」『』]")  # not ’: it is the English apostrophe too
-_CLOSERS = "\"'”’»)]」』"
 _CLAUSE_ENDS = frozenset(":：,،;؛")
-_PUNCTUATION_ENDS = frozenset(".!?؟。！？…:：,،;؛") | frozenset(_CLOSERS)
+_PUNCTUATION_ENDS = frozenset(".!?؟。！？…:：,،;؛") | frozenset(CLOSING_QUOTES)
 _LABEL = re.compile(r"^([^:：]{1,40})[:：]\s*\S")
 _HASHTAG = re.compile(r"(?:^|\s)#\w")
 _COPYRIGHT = re.compile(r"©|\(c\)|\bcopyright\b", re.I)
@@ -138,7 +144,7 @@ def _shape(line: str, signals: RuleSignals) -> list[float]:
     short = chars <= META_MAX_CHARS  # dates, bylines, file names, lists in a line are short
     dated = short and digits > 0
     final = text[-1:]
-    tail = text.rstrip(_CLOSERS)
+    tail = text.rstrip(CLOSING_QUOTES)
     sentence_end = ends_sentence(text)
     sentence = is_sentence(text)
     clauses = clause_marks(text)
@@ -181,7 +187,7 @@ def _shape(line: str, signals: RuleSignals) -> list[float]:
         "leading_symbol": not text[:1].isalnum(),
         "meta": signals.date or signals.byline or role or name_date,
         "link": url_share > 0.5 or file_name,
-        "prose": sentence and n_words >= PROSE_WORDS,
+        "prose": sentence and n_words >= PROSE_LINE_WORDS,
         "short": n_words < SHORT_WORDS and not sentence,
     }
     return [values[name] for name in BASE]

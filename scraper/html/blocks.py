@@ -34,7 +34,15 @@ from ..errors import ModelError
 from ..model import Classifier
 from ..rules.lexicon import Lexicon
 from ..text.dates import CLOCK_TIME, is_date_line
-from ..text.lines import CLOSING_QUOTES, SENTENCE_PUNCT, has_text, is_sentence, list_marker, words
+from ..text.lines import (
+    CLAUSE,
+    CLOSING_QUOTES,
+    SENTENCE_PUNCT,
+    has_text,
+    is_sentence,
+    list_marker,
+    words,
+)
 from ..text.normalize import clean_line, match_key
 from .prune import CHROME_WORDS, CONTENT_RE, DROP_TAGS, READ_ALSO, prune
 from .visible import BLOCK_TAGS
@@ -97,11 +105,10 @@ NEIGHBOUR_FEATURES = ("log_chars", "link_density", "sentence", "tag_p", "tag_li"
 # (and CJK full stops, written without a space after them) wherever they are.
 _OTHER_MARKS = re.escape(SENTENCE_PUNCT.replace(".", ""))
 _SENTENCE_MARK = re.compile(rf"\.[{re.escape(CLOSING_QUOTES)}]*(?=\s|$)|[{_OTHER_MARKS}]")
-_CLAUSE = re.compile(r"[,،;؛、，]")
 _DIGIT = re.compile(r"\d")
 _SEPARATORS = re.compile(r"[|·•»«/›‹]")
 # One scan of a block finds all three (few characters of a text are any of them).
-_COUNTED = re.compile(rf"{_CLAUSE.pattern}|{_DIGIT.pattern}|{_SEPARATORS.pattern}")
+_COUNTED = re.compile(rf"{CLAUSE.pattern}|{_DIGIT.pattern}|{_SEPARATORS.pattern}")
 _NAME_PARTS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
@@ -324,7 +331,7 @@ def _text_features(text: str, lexicon: Lexicon | None) -> tuple[float, ...]:
     digits = len(_DIGIT.findall(counted))
     entry = lexicon.lookup(text) if lexicon is not None else None
     return (words(text), len(_SENTENCE_MARK.findall(text)), float(is_sentence(text)),
-            len(_CLAUSE.findall(counted)), digits,
+            len(CLAUSE.findall(counted)), digits,
             float(is_date_line(text)),
             float(digits > 0 and CLOCK_TIME.match(text) is not None),  # "14:32 ..." tickers
             float(entry is not None and 4 - int(entry.risk)),  # 3 for a low-risk string

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..html.visible import block_lines, visible_text
 from ..text.normalize import clean_line
@@ -60,25 +61,23 @@ def metadata(tree: LexborHTMLParser, rules: tuple[SiteRule, ...]) -> RuleMatch |
 
 
 def _first_text(tree: LexborHTMLParser, selectors: tuple[str, ...]) -> str | None:
-    for selector in selectors:
-        node = tree.css_first(selector)
-        if node is None:
-            continue
-        value = node.attributes.get("content") if node.tag == "meta" else visible_text(node)
-        value = clean_line(value or "")
-        if value:
-            return value
-    return None
+    return _first(tree, selectors, lambda node: node.attributes.get("content")
+                  if node.tag == "meta" else visible_text(node))
 
 
 def _first_date(tree: LexborHTMLParser, selectors: tuple[str, ...]) -> str | None:
+    return _first(tree, selectors, lambda node: node.attributes.get("datetime")
+                  or node.attributes.get("content") or visible_text(node))
+
+
+def _first(tree: LexborHTMLParser, selectors: tuple[str, ...],
+           read: Callable[[LexborNode], str | None]) -> str | None:
+    """The first non-empty value `read` gives of the first node each selector matches."""
     for selector in selectors:
         node = tree.css_first(selector)
         if node is None:
             continue
-        attrs = node.attributes
-        value = clean_line(attrs.get("datetime") or attrs.get("content")
-                           or visible_text(node) or "")
+        value = clean_line(read(node) or "")
         if value:
             return value
     return None

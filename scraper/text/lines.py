@@ -16,7 +16,8 @@ UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ua
 # Sentence-final punctuation (Latin, Arabic, Urdu, CJK), optionally followed by closing quotes.
 SENTENCE_PUNCT = ".!?؟۔。！？…"
 CLOSING_QUOTES = "\"'”’»)]」』"
-_CLAUSE = re.compile(r"[,،;؛、，]")
+# Clause punctuation (Latin, Arabic, CJK).
+CLAUSE = re.compile(r"[,،;؛、，]")
 # A line ending with one of these is a sentence or a label, never a headline.
 NOT_HEADLINE_END = (".", "。", ":", "،", ",")
 # A line of an article has at least PROSE_CHARS characters (a CJK character counting as
@@ -52,7 +53,7 @@ def ends_sentence(line: str) -> bool:
 
 def clause_marks(line: str) -> int:
     """How many clause punctuation marks (commas, semicolons; Arabic and CJK too) the line holds."""
-    return len(_CLAUSE.findall(line))
+    return len(CLAUSE.findall(line))
 
 
 def is_prose(line: str) -> bool:

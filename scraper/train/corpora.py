@@ -107,11 +107,7 @@ def readability(root: Path = CORPORA) -> list[Page]:
     """The readability pages with a real gold (Lorem-ipsum tests, pages of no language and
     near-empty golds left out), with `page.html` and the full-page dump `dirty.txt`."""
     pages = []
-    for folder in sorted((root / "readability").iterdir()):
-        meta_path = folder / "meta.json"
-        if not meta_path.is_file():
-            continue
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    for folder, meta in _folders(root / "readability"):
         gold = (folder / "gold.txt").read_text(encoding="utf-8")
         if meta.get("lang_detected") in SKIP_LANGS or len(gold.split()) < MIN_GOLD_WORDS:
             continue
@@ -123,16 +119,20 @@ def readability(root: Path = CORPORA) -> list[Page]:
 def trafilatura(root: Path = CORPORA) -> list[Page]:
     """Every trafilatura-corpus page, with its `with` / `without` snippets and `dirty.txt`."""
     pages = []
-    for folder in sorted((root / "trafilatura").iterdir()):
-        meta_path = folder / "meta.json"
-        if not meta_path.is_file():
-            continue
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    for folder, meta in _folders(root / "trafilatura"):
         url = meta.get("url") or None
         pages.append(Page("trafilatura", folder.name, site_of(url) or folder.name,
                           folder / "page.html", url, None, tuple(meta.get("with") or ()),
                           tuple(meta.get("without") or ()), dump_path=folder / "dirty.txt"))
     return pages
+
+
+def _folders(corpus: Path) -> Iterator[tuple[Path, dict]]:
+    """A corpus's page folders, in name order, with their meta.json."""
+    for folder in sorted(corpus.iterdir()):
+        meta_path = folder / "meta.json"
+        if meta_path.is_file():
+            yield folder, json.loads(meta_path.read_text(encoding="utf-8"))
 
 
 def seeds(root: Path = SEEDS) -> list[Page]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from selectolax.lexbor import LexborHTMLParser
 
+from ..html.visible import BLOCK_TAGS
 from ..text.decode import decode_bytes
 from ..text.normalize import clean_line
 
@@ -12,11 +13,10 @@ from ..text.normalize import clean_line
 INVISIBLE = ("script", "style", "noscript", "template", "iframe", "svg", "object", "embed",
              "canvas", "select", "[hidden]", "[style*='display:none' i]",
              "[style*='display: none' i]", "[style*='visibility:hidden' i]")
-# Elements that end a block of text; <br> ends a line.
-BLOCKS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "tr",
-          "td", "th", "figure", "figcaption", "section", "article", "header", "footer", "nav",
-          "ul", "ol", "table", "caption", "dd", "dt", "dl", "address", "details", "summary",
-          "main", "aside", "form", "fieldset", "legend", "hr", "br", "option", "label")
+# Elements that end a block of text: the shared block tags, and the cells, forms and
+# controls a careless dump also breaks on; <br> ends a line.
+BLOCKS = (*BLOCK_TAGS, "td", "th", "nav", "caption", "form", "fieldset", "legend", "br",
+          "option", "label")
 # Private-use character standing for a block boundary while the text is read out.
 _BREAK = "\ue000"
 

@@ -17,24 +17,23 @@ The labeling rule:
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from difflib import SequenceMatcher
 
+from ..text.lines import WORD
 from ..text.normalize import match_key
 
 CONTENT_SHARE = 0.7
 BOILER_SHARE = 0.3
 MIN_RUN = 3
 
-_TOKEN = re.compile(r"\w+")
 
 Label = float | None
 
 
 def _tokens(text: str) -> list[str]:
-    return _TOKEN.findall(text.casefold())
+    return WORD.findall(text.casefold())
 
 
 def by_reference(lines: Sequence[str], reference: str) -> list[Label]:
