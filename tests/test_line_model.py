@@ -13,6 +13,8 @@ from scraper.clean.classify import Kind, classify, kind_of
 from scraper.clean.features import FEATURES, line_features, rule_signals
 from scraper.errors import ModelError
 from scraper.model import BUNDLED, Classifier, bundled
+from scraper.text.headings import heading_kind
+from scraper.text.lines import words
 
 PROSE = [
     "The harbour authority approved on Tuesday a plan to deepen the main channel, a project "
@@ -63,6 +65,9 @@ def test_features_of_a_hand_made_page(rules: Rules) -> None:
         assert related["prose_above"] == 1.0 and related["prose_below"] == 0.0
         assert related["below_main_block"] > 0
     assert f[RELATED[0]]["prev1_headline"] == 1 and f[RELATED[-1]]["next1_words"] == -1
+    # "Related articles" heads a chrome section, below all the prose
+    assert f["Related articles"]["heading_related"] == 1 and prose["heading_related"] == 0
+    assert prose["after_related"] == -1 and f[RELATED[0]]["after_related"] == 1.0
 
 
 def test_features_of_dates_bylines_and_rules(rules: Rules) -> None:
@@ -114,6 +119,29 @@ def test_the_model_argument_decides(rules: Rules) -> None:
     # The model's log-odds add to the hand weight: prose stays, short chrome goes.
     nothing = Extractor(rules, line_model=_constant_model(-5.0)).clean_text(text)
     assert not set(RELATED) & set(nothing.paragraphs)
+
+
+@pytest.mark.parametrize("line, kind", [
+    ("Related stories", "related"), ("RELATED COVERAGE", "related"), ("اقرأ أيضا:", "related"),
+    ("Das könnte Sie auch interessieren", "related"), ("الأكثر قراءة", "related"),
+    ("3 Comments", "discussion"), ("Leave a Reply", "discussion"), ("التعليقات", "discussion"),
+    ("留言列表 (42)", "discussion"), ("Kommentare lesen (1 Beitrag)", "discussion"),
+    ("Relatedly, the council said", None), ("Discussion", None), (PROSE[0], None)])
+def test_chrome_section_headings_in_several_languages(line: str, kind: str | None) -> None:
+    assert heading_kind(line, words(line)) == kind
+
+
+def test_a_short_line_between_paragraphs_stays_unless_it_heads_a_chrome_section(
+        rules: Rules) -> None:
+    teaser = ("Ferry operator orders two electric boats for the island routes, the first of "
+              "a fleet the council wants to run without diesel by the end of the decade.")
+    text = "\n\n".join([PAGE[0], PROSE[0], "Two years of work", PROSE[1], PROSE[2],
+                         "Related stories", teaser])
+    # A model doubting every line (log-odds -1: below the drop probability) drops the short
+    # lines inside the body, but not a subheading standing alone between two paragraphs.
+    record = Extractor(rules, line_model=_constant_model(-1.0)).clean_text(text)
+    assert "Two years of work" in record.paragraphs
+    assert "Related stories" not in record.paragraphs
 
 
 def test_a_model_asking_for_an_unknown_feature_is_refused(rules: Rules) -> None:

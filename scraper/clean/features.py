@@ -25,6 +25,8 @@ import numpy as np
 from ..rules.model import Rules, SiteRule
 from ..text.bylines import MAX_ROLE_WORDS, byline_name, is_role_line, name_beside_date
 from ..text.dates import find_date, has_time, has_time_zone, is_date_line
+from ..text.headings import KINDS as HEADING_KINDS
+from ..text.headings import heading_kind
 from ..text.lines import (
     CLOSING_QUOTES,
     clause_marks,
@@ -108,6 +110,7 @@ BASE = (
     "date", "has_date", "time", "time_zone", "byline", "name_date", "role", "lexicon_risk",
     "rule_drop", "repeat", "separators", "label_colon", "short_items", "quotes", "at_sign",
     "hashtag", "copyright", "leading_symbol", "meta", "link", "prose", "short",
+    *(f"heading_{kind}" for kind in HEADING_KINDS),
 )
 # The base features also read off each neighbour.
 NEIGHBOUR_BASE = ("words", "sentence", "headline", "lexicon_risk", "meta", "link",
@@ -120,6 +123,7 @@ CONTEXT = (
     "run_short", "run_headline", "run_list", "run_short_index",
     "near_words", "near_sentence", "wide_sentence", "wide_max_words", "near_link", "wide_short",
     "block_share", "block_rank", "block_prose_lines", "above_main_block", "below_main_block",
+    *(f"after_{kind}" for kind in HEADING_KINDS),
 )
 FEATURES: tuple[str, ...] = (
     *BASE, *CONTEXT,
@@ -159,6 +163,7 @@ def _shape(line: str, signals: RuleSignals) -> list[float]:
     items = [p for p in _ITEMS.split(text) if p] if short else []
     role = short and n_words <= MAX_ROLE_WORDS and is_role_line(text)
     name_date = has_date and name_beside_date(text) is not None
+    heading = heading_kind(text, n_words)
     values = {
         "chars": chars, "words": n_words, "word_chars": non_space / max(n_words, 1),
         "sentence_end": sentence_end, "sentence": sentence, "clauses": clauses,
@@ -189,6 +194,7 @@ def _shape(line: str, signals: RuleSignals) -> list[float]:
         "link": url_share > 0.5 or file_name,
         "prose": sentence and n_words >= PROSE_LINE_WORDS,
         "short": n_words < SHORT_WORDS and not sentence,
+        **{f"heading_{kind}": heading == kind for kind in HEADING_KINDS},
     }
     return [values[name] for name in BASE]
 
@@ -242,6 +248,7 @@ def line_features(lines: Sequence[str], signals: Sequence[RuleSignals], *,
         "near_link": _window_mean(col["link"], NEAR),
         "wide_short": _window_mean(col["short"], WIDE),
         **_prose_blocks(prose & ~chrome, prose_chars, chrome),
+        **_after_headings(col, above / total_prose if total_prose else np.full(n, -1.0)),
     }
     neighbours = []
     for d in range(1, NEIGHBOURS + 1):
@@ -279,6 +286,18 @@ def _prose_blocks(prose: np.ndarray, prose_chars: np.ndarray, chrome: np.ndarray
     below[main_end:] = index[main_end:] - main_end + 1
     return {"block_share": share, "block_rank": rank, "block_prose_lines": lines,
             "above_main_block": above, "below_main_block": below}
+
+
+def _after_headings(col: dict[str, np.ndarray], prose_above: np.ndarray) -> dict[str, np.ndarray]:
+    """Per heading kind (`text.headings`), the share of the prose above the last such
+    heading at or above each line (-1 below none): "Comments" after most of the prose
+    opens the thread, near the top it is a link to it."""
+    index = np.arange(len(prose_above))
+    out = {}
+    for kind in HEADING_KINDS:
+        last = np.maximum.accumulate(np.where(col[f"heading_{kind}"] > 0, index, -1))
+        out[f"after_{kind}"] = np.where(last >= 0, prose_above[np.maximum(last, 0)], -1.0)
+    return out
 
 
 def _shifted(values: np.ndarray, shift: int) -> np.ndarray:
