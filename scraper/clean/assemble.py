@@ -14,6 +14,7 @@ from ..errors import NoArticleError
 from ..record import Record
 from ..text.bylines import byline_name, name_beside_date
 from ..text.dates import find_date
+from ..text.headings import heading_kind
 from ..text.language import guess_language
 from .body import find_body
 from .classify import Kind, Line
@@ -89,9 +90,11 @@ def assemble(lines: list[Line], *, source: str | None = None, url: str | None = 
 
 def _between_prose(lines: list[Line], i: int, start: int, end: int) -> bool:
     """True when body line i is a single short line between two long ones (a subheading,
-    a section label): kept whatever the model says of it."""
+    a section label): kept whatever the model says of it, unless it is the heading of a
+    chrome section ("Related stories" between the article's last paragraph and a teaser)."""
     return (start < i < end - 1 and lines[i - 1].words > DROP_MAX_WORDS
-            and lines[i + 1].words > DROP_MAX_WORDS)
+            and lines[i + 1].words > DROP_MAX_WORDS
+            and heading_kind(lines[i].text, lines[i].words) is None)
 
 
 def _keep_in_head(line: Line) -> bool:
