@@ -95,10 +95,15 @@ def prune(tree: LexborHTMLParser) -> LexborHTMLParser:
             node.decompose(recursive=False)
     seen: set[int] = set()
     candidates = []
+    chrome_names: dict[str, bool] = {}  # pages repeat their class names a thousand times
     for node in tree.css("[class], [id]"):  # may list a node twice
-        if node.mem_id in seen or node.tag in _KEEP or node.tag in _INLINE:
+        if node.tag in _KEEP or node.tag in _INLINE:
             continue
-        if is_chrome_name(_names(node)):
+        names = _names(node)
+        chrome = chrome_names.get(names)
+        if chrome is None:
+            chrome = chrome_names[names] = is_chrome_name(names)
+        if chrome and node.mem_id not in seen:
             seen.add(node.mem_id)
             candidates.append(node)
     for node in candidates[:MAX_CANDIDATES]:
