@@ -60,9 +60,9 @@ HEADINGS: dict[str, tuple[str, ...]] = {
     "discussion": (
         "comment", "comments", "leave a reply", "leave a comment", "add a comment",
         "post a comment", "join the discussion", "join the conversation", "responses",
-        "reader comments", "kommentar", "kommentare",
-        "leserkommentare", "diskussion", "commentaire", "commentaires",
-        "laisser un commentaire", "réaction", "réactions", "comentario", "comentarios",
+        "reader comments", "kommentar", "kommentare", "leserkommentare", "diskussion",
+        "commentaire", "commentaires", "laisser un commentaire", "réaction", "réactions",
+        "comentario", "comentarios",
         "deja un comentario", "deja una respuesta", "comentário", "comentários",
         "deixe um comentário", "deixe uma resposta", "commenti", "lascia un commento",
         "komentarz", "komentarze", "dodaj komentarz", "reacties", "комментарии",
