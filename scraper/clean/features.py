@@ -226,13 +226,14 @@ def line_features(lines: Sequence[str], signals: Sequence[RuleSignals], *,
     prose_chars = np.where(prose, chars, 0.0)
     total_prose = prose_chars.sum()
     above = np.cumsum(prose_chars) - prose_chars
+    prose_above = above / total_prose if total_prose else np.full(n, -1.0)
     keys = [match_key(line) for line in lines]
     counts = Counter(keys)
     context = {
         "position": index / max(n - 1, 1),
         "char_position": (np.cumsum(chars) - chars) / total_chars,
         "doc_repeats": np.array([min(counts[k], 5) for k in keys], dtype=np.float64),
-        "prose_above": above / total_prose if total_prose else np.full(n, -1.0),
+        "prose_above": prose_above,
         "prose_below": ((total_prose - above - prose_chars) / total_prose if total_prose
                         else np.full(n, -1.0)),
         "dist_prose_above": _distance(prose, backwards=True),
@@ -248,7 +249,7 @@ def line_features(lines: Sequence[str], signals: Sequence[RuleSignals], *,
         "near_link": _window_mean(col["link"], NEAR),
         "wide_short": _window_mean(col["short"], WIDE),
         **_prose_blocks(prose & ~chrome, prose_chars, chrome),
-        **_after_headings(col, above / total_prose if total_prose else np.full(n, -1.0)),
+        **_after_headings(col, prose_above),
     }
     neighbours = []
     for d in range(1, NEIGHBOURS + 1):

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from .lines import UNSPACED
+
 # A heading has at most this many words ("Das könnte Sie auch interessieren": 5).
 HEADING_WORDS = 6
 
@@ -71,15 +73,14 @@ HEADINGS: dict[str, tuple[str, ...]] = {
     ),
 }
 
-_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 
 
 def _pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
     """Any of the phrases at the start of a line, after symbols and a count ("3 Comments");
     a phrase of a spaced script must end a word there ("Related" but not "Relatedly")."""
     ordered = sorted(phrases, key=len, reverse=True)
-    spaced = "|".join(re.escape(p) for p in ordered if not _UNSPACED.search(p))
-    unspaced = "|".join(re.escape(p) for p in ordered if _UNSPACED.search(p))
+    spaced = "|".join(re.escape(p) for p in ordered if not UNSPACED.search(p))
+    unspaced = "|".join(re.escape(p) for p in ordered if UNSPACED.search(p))
     return re.compile(rf"^[\W\d_]*(?:(?:{spaced})(?!\w)|(?:{unspaced}))", re.I)
 
 
