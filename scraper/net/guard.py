@@ -96,9 +96,9 @@ class AddressRefused(Exception):
 class GuardedBackend(httpcore.AsyncNetworkBackend):
     """An httpcore network backend that refuses non-public addresses of hosts not `named`.
 
-    `resolver` (default: the system's) turns a host name into addresses; `network` (default:
-    httpcore's) opens the connections. A host `named` (or any host with `allow_private`)
-    is connected to as before, by name.
+    `resolver` (default: the system's) turns every host name into addresses; `network`
+    (default: httpcore's) opens the connections, to those addresses in turn. The addresses
+    of a host `named` (of any host with `allow_private`) are not checked.
     """
 
     def __init__(self, named: HostSet = HostSet(), *, allow_private: bool = False,
@@ -109,7 +109,8 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         self.network = network or httpcore.AnyIOBackend()
 
     async def addresses(self, host: str, port: int, timeout: float | None) -> list[str]:
-        """The checked addresses to connect to; AddressRefused when any is not public."""
+        """The addresses to connect to, each checked unless the host is trusted (named, or
+        `allow_private`); AddressRefused when one is not public."""
         literal = _literal(host)
         if literal is not None:
             found = [str(literal)]
@@ -123,19 +124,17 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
                 raise httpcore.ConnectError(f"cannot resolve {host}: {err}") from None
             if not found:
                 raise httpcore.ConnectError(f"cannot resolve {host}: no address")
-        for address in found:
-            kind = refusal(address)
-            if kind is not None:
-                raise AddressRefused(host, address, kind)
+        if not (self.allow_private or self.named.covers(host)):
+            for address in found:
+                kind = refusal(address)
+                if kind is not None:
+                    raise AddressRefused(host, address, kind)
         return found
 
     async def connect_tcp(self, host: str, port: int, timeout: float | None = None,
                           local_address: str | None = None,
                           socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
                           ) -> httpcore.AsyncNetworkStream:
-        if self.allow_private or self.named.covers(host):
-            return await self.network.connect_tcp(host, port, timeout, local_address,
-                                                  socket_options)
         failure: Exception | None = None
         for address in await self.addresses(host, port, timeout):
             try:  # by address: the one checked is the one used
