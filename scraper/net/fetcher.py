@@ -174,6 +174,8 @@ class Fetcher:
         self._sem = asyncio.Semaphore(max(1, self.settings.concurrency))
         self._robots_token = robots_token(self.settings.user_agent)
         s = self.settings
+        if s.cache_dir is not None:  # first: an unusable cache is the one error reported
+            _check_cache(Path(s.cache_dir), s.offline)
         inner: httpx.AsyncBaseTransport
         if s.offline:
             inner = _OfflineTransport()
@@ -183,7 +185,6 @@ class Fetcher:
             inner = GuardedTransport(guard, limits=httpx.Limits(
                 max_connections=max(4, s.concurrency * 2), max_keepalive_connections=max(4, s.concurrency)))
         if s.cache_dir is not None:
-            _check_cache(Path(s.cache_dir), s.offline)
             storage = hishel.AsyncSqliteStorage(database_path=Path(s.cache_dir) / CACHE_FILE)
             options = hishel.CacheOptions(shared=False, allow_stale=s.offline)
             transport: httpx.AsyncBaseTransport = AsyncCacheTransport(inner, storage=storage, rfc=options)

@@ -160,7 +160,7 @@ class GuardedTransport(httpx.AsyncHTTPTransport):
 
     def __init__(self, backend: GuardedBackend, *, limits: httpx.Limits,
                  verify: ssl.SSLContext | bool = True) -> None:
-        super().__init__(limits=limits, verify=verify)
+        # AsyncHTTPTransport's own __init__ only builds `_pool`, which this one replaces.
         self._pool = httpcore.AsyncConnectionPool(
             ssl_context=httpx.create_ssl_context(verify=verify),
             max_connections=limits.max_connections,
