@@ -114,7 +114,13 @@ class RobotsBlocked(FetchError):
 class AddressBlocked(FetchError):
     """The URL's host, or the host a redirect leads to, resolves to a loopback, private,
     link-local, unique-local or unspecified address and was not named by the user (a
-    command-line URL, a rule's domains or crawl URLs): nothing was sent (final)."""
+    command-line URL, a rule's domains or crawl URLs): nothing was sent (final). `host` and
+    `address` say which (the guard under the fetcher raises it with the host as `url`; the
+    fetcher raises it again for the URL asked)."""
+
+    def __init__(self, url: str, reason: str, *, host: str = "", address: str = "") -> None:
+        self.host, self.address = host, address
+        super().__init__(url, reason)
 
 
 class OffsiteError(FetchError):

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from scraper import AddressBlocked, FetchError, FetchSettings
 from scraper.cli.fetch import fetch_command
 from scraper.net.fetcher import Fetcher
-from scraper.net.guard import AddressRefused, GuardedBackend, refusal
+from scraper.net.guard import GuardedBackend, refusal
 from scraper.net.hosts import HostSet
 from tests.conftest import CONNECTS
 from tests.crawl_sites import article
@@ -168,14 +168,14 @@ def test_the_address_checked_is_the_address_connected_to():
         for host in ("rebind.test", "rebind.test", "mixed.test"):
             try:
                 await guard.connect_tcp(host, 80, timeout=1)
-            except (httpcore.ConnectError, AddressRefused) as err:
+            except (httpcore.ConnectError, AddressBlocked) as err:
                 out.append(err)
         return out
 
     first, second, mixed = asyncio.run(run())
     assert isinstance(first, httpcore.ConnectError)
-    assert isinstance(second, AddressRefused) and second.address == "10.0.0.5"
-    assert isinstance(mixed, AddressRefused) and mixed.address == "10.0.0.5"
+    assert isinstance(second, AddressBlocked) and second.address == "10.0.0.5"
+    assert isinstance(mixed, AddressBlocked) and mixed.address == "10.0.0.5"
     assert network.asked == ["93.184.216.34"]
     assert resolver.asked == ["rebind.test", "rebind.test", "mixed.test"]
 

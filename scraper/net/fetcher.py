@@ -45,7 +45,7 @@ from ..errors import AddressBlocked, CacheError, FetchError, OffsiteError, Robot
 from ..text.decode import charset_from_content_type
 from .content import ContentDecoder
 from .exchange import Exchange
-from .guard import AddressRefused, GuardedBackend, GuardedTransport
+from .guard import GuardedBackend, GuardedTransport
 from .hosts import HostSet
 from .robots import RobotsPolicy, robots_token
 
@@ -224,8 +224,6 @@ class Fetcher:
             return await self._fetch(url, scope)
         except FetchError:
             raise
-        except AddressRefused as err:
-            raise AddressBlocked(url, str(err)) from None
         except (OSError, sqlite3.Error, RuntimeError, ValueError) as err:
             raise FetchError(url, f"fetch failed: {type(err).__name__}: {err}") from err
 
@@ -245,8 +243,9 @@ class Fetcher:
                         raise FetchError(url, where + policy.unavailable)
                     raise RobotsBlocked(url, where + "disallowed by robots.txt")
                 answer = await self._get(url, current)
-            except AddressRefused as err:  # final: not retried, robots.txt's included
-                raise AddressBlocked(url, where + str(err)) from None
+            except AddressBlocked as err:  # final: not retried, robots.txt's included
+                raise AddressBlocked(url, where + err.reason, host=err.host,
+                                     address=err.address) from None
             if isinstance(answer, _Redirect):
                 current = urljoin(current, answer.location)
                 continue
@@ -278,7 +277,9 @@ class Fetcher:
         for _ in range(self.settings.max_redirects + 1):
             try:
                 answer = await self._get(current, current)
-            except FetchError as err:  # (AddressRefused goes up: the page is refused too)
+            except AddressBlocked:
+                raise  # the page is refused too
+            except FetchError as err:
                 if self.settings.offline:
                     return RobotsPolicy.allow_all()  # no server is bothered offline
                 return RobotsPolicy.blocked(f"robots.txt unavailable ({err.reason})")

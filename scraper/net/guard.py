@@ -23,6 +23,7 @@ import anyio
 import httpcore
 import httpx
 
+from ..errors import AddressBlocked
 from .hosts import HostSet
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -84,15 +85,6 @@ def _literal(host: str) -> IPAddress | None:
         return None
 
 
-class AddressRefused(Exception):
-    """A connection the guard refused: `host` resolves to `address`, which is not public."""
-
-    def __init__(self, host: str, address: str, kind: str) -> None:
-        self.host, self.address, self.kind = host, address, kind
-        where = address if host == address else f"{host} is {address}"
-        super().__init__(f"blocked: private address ({where}, {kind})")
-
-
 class GuardedBackend(httpcore.AsyncNetworkBackend):
     """An httpcore network backend that refuses non-public addresses of hosts not `named`.
 
@@ -110,7 +102,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
 
     async def addresses(self, host: str, port: int, timeout: float | None) -> list[str]:
         """The addresses to connect to, each checked unless the host is trusted (named, or
-        `allow_private`); AddressRefused when one is not public."""
+        `allow_private`); AddressBlocked (with the host as its URL) when one is not public."""
         literal = _literal(host)
         if literal is not None:
             found = [str(literal)]
@@ -128,7 +120,9 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
             for address in found:
                 kind = refusal(address)
                 if kind is not None:
-                    raise AddressRefused(host, address, kind)
+                    where = address if host == address else f"{host} is {address}"
+                    raise AddressBlocked(host, f"blocked: private address ({where}, {kind})",
+                                         host=host, address=address)
         return found
 
     async def connect_tcp(self, host: str, port: int, timeout: float | None = None,
