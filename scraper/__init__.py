@@ -16,6 +16,7 @@ from .config import ArchiveSettings, CrawlOptions, ExtractOptions, FetchSettings
 from .crawl.pages import PageOutcome, PageStatus, fetch_pages
 from .crawl.run import CrawlSummary, run_crawl
 from .errors import (
+    AddressBlocked,
     ArchiveError,
     BinaryInputError,
     CacheError,
@@ -28,6 +29,7 @@ from .errors import (
     LockedError,
     ModelError,
     NoArticleError,
+    OffsiteError,
     OutputError,
     PageTooLargeError,
     RobotsBlocked,
@@ -50,6 +52,7 @@ from .rules import Rules, SiteRule, load_rules
 from .store import RecordWriter, WriteResult
 
 __all__ = [
+    "AddressBlocked",
     "ArchiveError",
     "ArchiveSettings",
     "BinaryInputError",
@@ -70,6 +73,7 @@ __all__ = [
     "LockedError",
     "ModelError",
     "NoArticleError",
+    "OffsiteError",
     "OutputError",
     "PageOutcome",
     "PageStatus",

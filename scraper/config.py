@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import os
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -101,6 +102,12 @@ class FetchSettings:
     respect_robots: bool = True
     cache_dir: Path | None = None         # the HTTP cache folder; None: no cache
     offline: bool = False
+    # Connect to loopback, private and link-local addresses of hosts nobody named (the
+    # address guard, `scraper.net.guard`, is off): for testing against local servers.
+    allow_private: bool = False
+    # host, port -> the host's IP addresses (as strings); None: the system's resolver
+    resolver: Callable[[str, int], Awaitable[list[str]]] | None = field(default=None,
+                                                                        repr=False)
 
     @property
     def attempt_deadline(self) -> float:

@@ -151,13 +151,14 @@ def fetch_options(func: F) -> F:
     @functools.wraps(func)
     def command(*args: Any, cache_dir: Path, no_cache: bool, offline: bool, user_agent: str,
                 delay: float, concurrency: int, timeout: float, max_bytes: int, retries: int,
-                **kwargs: Any) -> Any:
+                allow_private: bool, **kwargs: Any) -> Any:
         if no_cache and offline:
             raise click.UsageError("--offline needs the cache; drop --no-cache")
         settings = FetchSettings(
             user_agent=user_agent, delay=delay, concurrency=concurrency,
             connect_timeout=timeout, read_timeout=timeout, max_attempts=retries + 1,
-            max_bytes=max_bytes, cache_dir=None if no_cache else cache_dir, offline=offline)
+            max_bytes=max_bytes, cache_dir=None if no_cache else cache_dir, offline=offline,
+            allow_private=allow_private)
         return func(*args, settings=settings, cache_dir=cache_dir, **kwargs)
 
     d = DEFAULT_FETCH
@@ -183,6 +184,10 @@ def fetch_options(func: F) -> F:
         click.option("--retries", type=click.IntRange(min=0), default=d.max_attempts - 1,
                      show_default=True,
                      help="Retries of a request after a timeout, connection error, 429 or 5xx."),
+        click.option("--allow-private", is_flag=True, default=d.allow_private,
+                     help="Also connect to loopback, private and link-local addresses of hosts "
+                          "nobody named (for testing against local servers); named hosts "
+                          "(URLs given, rules' domains and crawl URLs) always may."),
     ]
     for option in reversed(options):
         command = option(command)

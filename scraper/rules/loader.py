@@ -28,6 +28,13 @@ Format (every key optional but `name` defaults to the file's stem):
     delay = 1.0                          # seconds between requests to the host
     refresh = 7                          # revalidate articles written in the last 7 days
                                          # (0: never; wins over `scrape crawl --refresh`)
+    extra_domains = ["example-cdn.net"]  # also crawl these domains (and their subdomains)
+    any_host = false                     # true: feed items, links and redirects to any host
+
+    A crawl fetches only URLs on the rule's scope: `match.domains` and `crawl.extra_domains`
+    (subdomains included) and the hosts of its start, feed and sitemap URLs; a feed item,
+    sitemap entry, link or redirect elsewhere is reported as `offsite` and not fetched,
+    unless `any_host`.
 
     [[tests]]                            # run by `scrape rules test` and by pytest
     fixture = "fixtures/jannah.html"     # relative to the rule file
@@ -56,10 +63,12 @@ _SCHEMA: dict[str, dict[str, type] | type] = {
     "extract": {"title": list, "standfirst": list, "body": list, "strip": list, "author": list,
                 "published": list, "drop_lines": list},
     "crawl": {"start_urls": list, "feeds": list, "sitemaps": list, "article_urls": str,
-              "delay": float, "refresh": float},
+              "delay": float, "refresh": float, "extra_domains": list, "any_host": bool},
     "tests": list,
 }
 _TEST_KEYS = {"fixture": str, "url": str, "contains": list, "not_contains": list}
+# A domain name as a rule gives it: no scheme, port, path, wildcard or space.
+_DOMAIN = re.compile(r"^[^\s/:*@?#\[\]\\]+$")
 _PROBE = LexborHTMLParser("<html><body><p>probe</p></body></html>")
 
 
@@ -140,6 +149,8 @@ def load_rule_file(path: Path) -> SiteRule:
             article_urls=_compile(path, "crawl.article_urls", article_urls) if article_urls else None,
             delay=float(crawl["delay"]) if "delay" in crawl else None,
             refresh=float(crawl["refresh"]) if "refresh" in crawl else None,
+            extra_domains=_domains(path, crawl, "extra_domains", "crawl."),
+            any_host=crawl.get("any_host", False),
         ),
         tests=tuple(tests),
     )
@@ -167,6 +178,17 @@ def _strings(path: Path, table: dict[str, Any], key: str, prefix: str) -> tuple[
         if not isinstance(value, str) or not value.strip():
             raise RulesError(f"{path}: {prefix}{key}[{i}]: must be a non-empty string")
     return tuple(values)
+
+
+def _domains(path: Path, table: dict[str, Any], key: str, prefix: str) -> tuple[str, ...]:
+    domains = []
+    for i, value in enumerate(_strings(path, table, key, prefix)):
+        domain = value.strip().lower().strip(".")
+        if not domain or not _DOMAIN.match(domain):
+            raise RulesError(f"{path}: {prefix}{key}[{i}]: {value!r} is not a domain name "
+                             "(give a host such as example.com: no scheme, port, path or *)")
+        domains.append(domain)
+    return tuple(domains)
 
 
 def _patterns(path: Path, table: dict[str, Any], key: str, prefix: str) -> tuple[re.Pattern[str], ...]:
