@@ -1,12 +1,17 @@
 """Every default is written once: the command line's option defaults are the settings
-objects' own."""
+objects' own, and the version is the package's."""
 
 from __future__ import annotations
+
+import importlib.metadata
+from pathlib import Path
 
 import click
 from click.testing import CliRunner
 
+import scraper
 from scraper.clean import features, title
+from scraper.cli import main
 from scraper.cli.common import (
     DEFAULT_CACHE,
     fetch_options,
@@ -14,7 +19,7 @@ from scraper.cli.common import (
     page_timeout_option,
     warc_options,
 )
-from scraper.config import ArchiveSettings, FetchSettings, PoolSettings
+from scraper.config import DEFAULT_USER_AGENT, ArchiveSettings, FetchSettings, PoolSettings
 from scraper.text import lines
 
 
@@ -49,6 +54,15 @@ def test_pool_and_archive_options_default_to_their_settings() -> None:
     assert seen["page_timeout"] == PoolSettings().page_timeout
     assert seen["archive"] == ArchiveSettings()
     assert seen["warc_dir"] is None
+
+
+def test_version_is_written_once() -> None:
+    assert scraper.__version__ == importlib.metadata.version("scraper")
+    assert f"scraper/{scraper.__version__} " in DEFAULT_USER_AGENT
+    result = CliRunner().invoke(main, ["--version"])
+    assert result.output.strip() == f"scrape, version {scraper.__version__}"
+    pyproject = (Path(__file__).parent.parent / "pyproject.toml").read_text()
+    assert scraper.__version__ not in pyproject
 
 
 def test_headline_word_limit_is_defined_once() -> None:
