@@ -8,8 +8,7 @@
 Every error raised on purpose is a `ScraperError` (see `scraper.errors`).
 """
 
-__version__ = "0.1.0"
-
+from ._version import __version__ as __version__  # re-exported, not in __all__
 from .archive import Page, iter_warc
 from .clean.repeats import RepeatIndex
 from .config import ArchiveSettings, CrawlOptions, ExtractOptions, FetchSettings, PoolSettings

@@ -7,12 +7,12 @@ deadline) are computed here, so library and CLI agree.
 
 from __future__ import annotations
 
-import importlib.metadata
 import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ._version import __version__
 from .errors import StateError
 
 STATE_FILE = "crawl-state.sqlite"
@@ -22,15 +22,7 @@ DECODED_FACTOR = 4
 ATTEMPT_TIMEOUTS = 3
 MIN_ATTEMPT_SECONDS = 60.0
 
-
-def _version() -> str:
-    try:
-        return importlib.metadata.version("scraper")
-    except importlib.metadata.PackageNotFoundError:
-        return "0"
-
-
-DEFAULT_USER_AGENT = f"scraper/{_version()} (news article crawler; robots.txt obeyed)"
+DEFAULT_USER_AGENT = f"scraper/{__version__} (news article crawler; robots.txt obeyed)"
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from ..text.headings import KINDS as HEADING_KINDS
 from ..text.headings import heading_kind
 from ..text.lines import (
     CLOSING_QUOTES,
+    HEADLINE_MAX_WORDS,
     clause_marks,
     ends_sentence,
     is_sentence,
@@ -67,8 +68,8 @@ def rule_signals(line: str, rules: Rules, site_rules: tuple[SiteRule, ...] = (),
 
 # A prose line (the `prose` feature): a sentence of at least this many words.
 PROSE_LINE_WORDS = 10
-# A headline-like line has 2 to this many words and no final sentence or clause mark.
-HEADLINE_MAX_WORDS = 25
+# A headline-like line has 2 to HEADLINE_MAX_WORDS words (text.lines) and no final
+# sentence or clause mark.
 # A short line has fewer words than this and is no sentence (menu items, labels, teasers).
 SHORT_WORDS = 8
 # Distances to the nearest prose line are capped here (and say "none" at the cap).

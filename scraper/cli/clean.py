@@ -72,16 +72,15 @@ def clean(paths: tuple[str, ...], output: str, fmt: str, repeats: bool, jobs: in
             try:
                 if isinstance(result, ScraperError):
                     raise result
-                record = result
                 if writer is None:
-                    printed.append(record)
+                    printed.append(result)
                     continue
-                result = writer.write(record, source_bytes=item.data)
+                stored = writer.write(result, source_bytes=item.data)
             except ScraperError as err:
                 warn(f"{item.name}: {err}")
                 failed += 1
                 continue
-            if result.status == "written":
+            if stored.status == "written":
                 written += 1
             else:
                 duplicates += 1
@@ -117,7 +116,7 @@ def _extracted(inputs: list[Input | InputError], indexes: dict[str | None, Repea
     # No time limit here: the output must not depend on the number of jobs.
     with open_extraction(extractor, PoolSettings(jobs=jobs, page_timeout=None),
                          repeats=indexes) as pool:
-        yield from pool.ordered(inputs, submit)  # type: ignore[misc]
+        yield from pool.ordered(inputs, submit)
 
 
 def _repeat_indexes(inputs: list[Input | InputError]) -> dict[str | None, RepeatIndex]:

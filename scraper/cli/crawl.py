@@ -13,6 +13,7 @@ import click
 
 from ..config import ArchiveSettings, CrawlOptions, FetchSettings, PoolSettings, default_state_path
 from ..crawl.run import CrawlSummary, run_crawl
+from ..crawl.state import NEAR_BITS
 from ..errors import LockedError, ScraperError
 from ..extractor import Extractor
 from .common import (
@@ -48,8 +49,8 @@ _DEFAULTS = CrawlOptions(out_dir=Path("."))
               help="Also revalidate the articles first written within the last DAYS days and "
                    "rewrite those whose text changed (0: never; a rule's crawl.refresh wins).")
 @click.option("--near-duplicates", is_flag=True,
-              help="Also skip an article whose text's 64-bit simhash is within 6 bits of a "
-                   "record already written (catches light edits; may merge templated stories).")
+              help=f"Also skip an article whose text's 64-bit simhash is within {NEAR_BITS} bits "
+                   "of a record already written (catches light edits; may merge templated stories).")
 @click.option("--log-json", is_flag=True, help="One JSON object a line on stderr per event.")
 @click.option("--progress/--no-progress", default=None,
               help="Progress bar (default: when stderr is a terminal).")

@@ -34,8 +34,10 @@ from .budget import defuse
 from .generic import generic_lines
 from .metadata import PageMeta, page_metadata
 
-MAX_TITLE_CHARS = 200
-MAX_TITLE_WORDS = 20
+# A page that declares no headline: the first extracted line stands in for it when at most
+# this long (whitespace-separated words; a limit of its own, not text.lines.HEADLINE_MAX_WORDS).
+STAND_IN_TITLE_MAX_CHARS = 200
+STAND_IN_TITLE_MAX_WORDS = 20
 _ERROR_TITLE = re.compile(r"\b(?:40[0-9]|50[0-9]|(?:page )?not found|error|forbidden|access "
                           r"denied|nicht gefunden|introuvable|no encontrad[ao])\b|"
                           r"غير موجودة|لم يتم العثور|خطأ", re.I)
@@ -175,5 +177,6 @@ def _no_article(title: str | None, lines: list[str]) -> str | None:
 
 
 def _headline_like(line: str) -> bool:
-    return (len(line) <= MAX_TITLE_CHARS and len(line.split()) <= MAX_TITLE_WORDS
+    return (len(line) <= STAND_IN_TITLE_MAX_CHARS
+            and len(line.split()) <= STAND_IN_TITLE_MAX_WORDS
             and not line.endswith(NOT_HEADLINE_END))

@@ -45,6 +45,7 @@ Format (every key optional but `name` defaults to the file's stem):
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from pathlib import Path
@@ -81,7 +82,7 @@ def default_rules_dir() -> Path:
     raise RulesError("bundled rules folder not found; pass a rules folder")
 
 
-def load_rules(path: str | Path | None = None) -> Rules:
+def load_rules(path: str | os.PathLike[str] | None = None) -> Rules:
     """Load the lexicon (`lexicon*.tsv`) and every rule file (`*.toml`) of a rules folder.
 
     Raises RulesError, naming the file and key, on any invalid content.
