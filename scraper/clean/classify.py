@@ -11,13 +11,17 @@ HTML path uses the same classes for its last pass over extracted lines.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+
+import numpy as np
 
 from ..rules.lexicon import Risk
 from ..rules.model import Rules, SiteRule
-from ..text.lines import has_text, is_sentence, list_marker, words
-from ..text.normalize import clean_line
-from .features import RuleSignals, rule_signals
+from ..text import chars
+from ..text.chars import TextLines, sentences_of, words_of
+from ..text.lines import list_marker
+from ..text.normalize import clean_lines, visible_lines
+from .features import RuleSignals, rule_signals, rule_signals_of
 from .repeats import RepeatIndex
 
 # This many consecutive lines opening with the same list marker make a list.
@@ -68,22 +72,26 @@ def classify(text: str, rules: Rules, site_rules: tuple[SiteRule, ...] = (),
 
 def split_lines(text: str, rules: Rules, site_rules: tuple[SiteRule, ...] = (),
                 repeats: RepeatIndex | None = None, *,
-                known: dict[str, RuleSignals] | None = None) -> list[Line]:
+                known: dict[str, Line] | None = None) -> list[Line]:
     """Clean and classify every line that holds text; blank and symbol-only lines go.
+    `known` keeps each line's classification (outside a list) across calls on versions
+    of one text under the same rules: a line's class depends on its text alone.
 
     The items of a run of LIST_RUN lines opening with the same list marker count as
     content however short (a changelog, numbered steps), unlike a menu's items.
     """
-    out = []
-    for raw in text.splitlines():
-        line = clean_line(raw)
-        if line and has_text(line):
-            signals = known.get(line) if known is not None else None
-            if signals is None:
-                signals = rule_signals(line, rules, site_rules, repeats)
-                if known is not None:
-                    known[line] = signals
-            out.append(Line(line, kind_of(signals), words(line), is_sentence(line), signals))
+    cleaned = clean_lines(text.splitlines())
+    if not cleaned:
+        return []
+    every = TextLines(cleaned)
+    kept = np.flatnonzero(every.count(every.has(chars.WORD)) > 0)
+    lines = [cleaned[i] for i in kept.tolist()]  # `has_text`: a letter or digit (not blank)
+    if known is None:
+        out = _classified(lines, rules, site_rules, repeats)
+    else:
+        new = list(dict.fromkeys(line for line in lines if line not in known))
+        known.update(zip(new, _classified(new, rules, site_rules, repeats)))
+        out = [known[line] for line in lines]
     markers = [list_marker(line.text) for line in out]
     i = 0
     while i < len(out):
@@ -91,6 +99,20 @@ def split_lines(text: str, rules: Rules, site_rules: tuple[SiteRule, ...] = (),
         while j < len(out) and markers[j] is not None and markers[j] == markers[i]:
             j += 1
         if j - i >= LIST_RUN:
-            out[i:j] = [replace(line, listed=True) for line in out[i:j]]
+            out[i:j] = [Line(line.text, line.kind, line.words, line.sentence, line.signals,
+                             listed=True) for line in out[i:j]]
         i = max(j, i + 1)
     return out
+
+
+def _classified(lines: list[str], rules: Rules, site_rules: tuple[SiteRule, ...],
+                repeats: RepeatIndex | None) -> list[Line]:
+    """Each line with its rule signals, kind, words and sentence flag."""
+    if not lines:
+        return []
+    signals = rule_signals_of(lines, rules, site_rules, repeats)
+    shown = TextLines(visible_lines(lines))
+    n_words = words_of(shown)
+    sentence = sentences_of(shown, n_words)
+    return [Line(line, kind_of(s), w, sent, s)
+            for line, s, w, sent in zip(lines, signals, n_words.tolist(), sentence.tolist())]
