@@ -373,3 +373,4 @@ def _window_max(values: np.ndarray, radius: int) -> np.ndarray:
     """The maximum of values[i - radius : i + radius + 1], clipped to the document."""
     padded = np.concatenate((np.full(radius, -np.inf), values, np.full(radius, -np.inf)))
     return np.lib.stride_tricks.sliding_window_view(padded, 2 * radius + 1).max(axis=1)
+

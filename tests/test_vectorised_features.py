@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from scraper import Rules
-from scraper.clean.classify import split_lines
+from scraper.clean.classify import Kind, Line, make_line, split_lines
 from scraper.clean.features import FEATURES, line_features, rule_signals, rule_signals_of
 from scraper.clean.repeats import RepeatIndex
 from scraper.rules.model import SiteRule
@@ -83,6 +83,8 @@ MIXED = [
     "İstanbul'da ŞEHİR",
     "ß STRASSE",
     "Straße",
+    "H\ufeffow to apply the formula \u200fin two\u200e steps",
+    "Learn \ufeffMo\ufeffre\ufeff\ufeff ➜",
 ]
 EMPTY_RUN = ["Headline of the story here", "", "", "   ", "", "A line after the empty run.",
              "\u200e", "", "Last line"]
@@ -143,10 +145,11 @@ def test_per_text_helpers_equal_their_per_line_versions(name: str) -> None:
     lines = TEXTS[name]
     assert clean_lines(lines) == [clean_line(line) for line in lines]
     assert match_keys(lines) == [match_key(line) for line in lines]
+    assert words_of(TextLines(lines)).tolist() == [words(line) for line in lines]
     shown = [visible(line) for line in lines]
     at = TextLines(shown)
     n_words = words_of(at)
-    assert n_words.tolist() == [words(line) for line in lines]
+    assert n_words.tolist() == [words(line) for line in shown]
     assert sentences_of(at, n_words).tolist() == [is_sentence(line) for line in lines]
     assert heading_kinds(shown, n_words.tolist()) == [heading_kind(line, words(line))
                                                       for line in shown]
@@ -157,5 +160,18 @@ def test_split_lines_reuses_what_it_knows(rules: Rules) -> None:
     known: dict = {}
     first = split_lines(text, rules, known=known)
     assert first == split_lines(text, rules)
+    assert [(line.words, line.sentence) for line in first] == [
+        (words(line.text), is_sentence(line.text)) for line in first]
     assert split_lines(text, rules, known=known) == first
     assert {line.text for line in first} <= set(known)
+
+
+def test_make_line_is_the_dataclass_constructor(rules: Rules) -> None:
+    signals = rule_signals("By Jane Doe", rules)
+    made = make_line("By Jane Doe", Kind.META, 3, False, signals, True, 0.25, -4.0)
+    built = Line("By Jane Doe", Kind.META, 3, False, signals, True, 0.25, -4.0)
+    assert made == built and hash(made) == hash(built) and repr(made) == repr(built)
+    assert make_line("x", Kind.TEXT, 1, False) == Line("x", Kind.TEXT, 1, False)
+    with pytest.raises(AttributeError):
+        made.weight = 1.0  # type: ignore[misc]
+

@@ -26,6 +26,8 @@ from .repeats import RepeatIndex
 
 # This many consecutive lines opening with the same list marker make a list.
 LIST_RUN = 3
+# What a list marker opens with besides a digit (`text.lines.list_marker`).
+_MARKER_OPENS = frozenset("-+•*–·▪►▸◦(")
 
 
 class Kind(enum.Enum):
@@ -49,6 +51,17 @@ class Line:
     listed: bool = False   # one item of a run of list items (a changelog, steps, a list)
     content: float = 1.0   # the line model's probability that the line is article text
     weight: float = 0.0    # the line's weight in the body search (`score.weigh`)
+
+
+def make_line(text: str, kind: Kind, words: int, sentence: bool,
+              signals: RuleSignals = RuleSignals(), listed: bool = False, content: float = 1.0,
+              weight: float = 0.0) -> Line:
+    """`Line(...)`, at a fraction of its cost: the cleaner makes a Line per line and pass,
+    and the frozen dataclass's constructor sets each field through object.__setattr__."""
+    line = object.__new__(Line)
+    line.__dict__.update(text=text, kind=kind, words=words, sentence=sentence, signals=signals,
+                         listed=listed, content=content, weight=weight)
+    return line
 
 
 def kind_of(signals: RuleSignals) -> Kind:
@@ -81,26 +94,25 @@ def split_lines(text: str, rules: Rules, site_rules: tuple[SiteRule, ...] = (),
     content however short (a changelog, numbered steps), unlike a menu's items.
     """
     cleaned = clean_lines(text.splitlines())
-    if not cleaned:
-        return []
-    every = TextLines(cleaned)
-    kept = np.flatnonzero(every.count(every.has(chars.WORD)) > 0)
-    lines = [cleaned[i] for i in kept.tolist()]  # `has_text`: a letter or digit (not blank)
-    if known is None:
-        out = _classified(lines, rules, site_rules, repeats)
-    else:
-        new = list(dict.fromkeys(line for line in lines if line not in known))
+    known = {} if known is None else known
+    # A known line holds text; of the others, those with a letter or digit (`has_text`).
+    fresh = [i for i, line in enumerate(cleaned) if line not in known]
+    if fresh:
+        shown = TextLines([cleaned[i] for i in fresh])
+        blank = {fresh[i] for i in np.flatnonzero(shown.count(shown.has(chars.WORD)) == 0)}
+        new = list(dict.fromkeys(cleaned[i] for i in fresh if i not in blank))
         known.update(zip(new, _classified(new, rules, site_rules, repeats)))
-        out = [known[line] for line in lines]
-    markers = [list_marker(line.text) for line in out]
+    out = [known[line] for line in cleaned if line in known]
+    markers = [list_marker(line.text) if line.text[:1] in _MARKER_OPENS
+               or line.text[:1].isdigit() else None for line in out]
     i = 0
     while i < len(out):
         j = i
         while j < len(out) and markers[j] is not None and markers[j] == markers[i]:
             j += 1
         if j - i >= LIST_RUN:
-            out[i:j] = [Line(line.text, line.kind, line.words, line.sentence, line.signals,
-                             listed=True) for line in out[i:j]]
+            out[i:j] = [make_line(line.text, line.kind, line.words, line.sentence,
+                                  line.signals, listed=True) for line in out[i:j]]
         i = max(j, i + 1)
     return out
 
@@ -111,8 +123,8 @@ def _classified(lines: list[str], rules: Rules, site_rules: tuple[SiteRule, ...]
     if not lines:
         return []
     signals = rule_signals_of(lines, rules, site_rules, repeats)
+    n_words = words_of(TextLines(lines))  # of the line itself: a mark inside splits a word
     shown = TextLines(visible_lines(lines))
-    n_words = words_of(shown)
-    sentence = sentences_of(shown, n_words)
-    return [Line(line, kind_of(s), w, sent, s)
+    sentence = sentences_of(shown, words_of(shown))
+    return [make_line(line, kind_of(s), w, sent, s)
             for line, s, w, sent in zip(lines, signals, n_words.tolist(), sentence.tolist())]

@@ -60,7 +60,7 @@ def clean_text(text: str, *, rules: Rules, model: Classifier, source: str | None
 @dataclass
 class _Known:
     lines: dict[str, Line] = field(default_factory=dict)
-    shapes: dict[str, np.ndarray] = field(default_factory=dict)
+    shapes: dict[str, tuple[np.ndarray, str]] = field(default_factory=dict)
 
 
 def read_lines(text: str, rules: Rules, *, url: str | None = None,

@@ -132,12 +132,9 @@ _DOMAIN_LINE = re.compile(_DOMAIN.pattern, re.M)
 # (`_FILE`'s two branches: its `[\w.%-]+` needs but one such character before the dot.)
 _FILE_EXT = re.compile(rf"\.(?<=[\w.%-]\.){_FILE_TYPES}(?:\?\S*)?(?=\s|$)", re.I)
 _FILE_SIZE = re.compile(r"\d{2,4}[x×]\d{2,4}", re.I)
-_SEPARATOR_CHARS = "|·•/»›>~"
 _WWW = re.compile(r"www\.")
 _SENTENCE_ENDS = frozenset(SENTENCE_PUNCT)
-# The characters a separator of items in a line holds (`_ITEMS`), and a list marker opens
-# with besides digits (`text.lines.list_marker`).
-_ITEM_CHARS = ",،;؛|·•/-–—"
+# What a list marker opens with besides digits (`text.lines.list_marker`).
 _MARKER_OPENS = frozenset("-+•*–·▪►▸◦(")
 _LABEL = re.compile(r"^([^:：]{1,40})[:：]\s*\S")
 _HASHTAG = re.compile(r"(?:^|\s)#\w")
@@ -210,15 +207,15 @@ def _shapes(lines: Sequence[str], signals: Sequence[RuleSignals]) -> np.ndarray:
     domain = (at.matched(_DOMAIN_LINE, (n_tokens == 1) & ~slashed) > 0)
     url_share = np.where(slashed, np.minimum(1.0, url_chars / size), np.where(domain, 1.0, 0.0))
     dots = at.count(at.codes == 46) > 0
-    sized = (digits >= 4) & (at.count(at.is_char("xX×")) > 0)
+    sized = (digits >= 4) & (at.count(at.has(chars.TIMES)) > 0)
     file_name = short & ((at.matched(_FILE_EXT, short & dots) > 0)
                          | (at.matched(_FILE_SIZE, short & sized) > 0))
     role = short & (n_words <= MAX_ROLE_WORDS)
     role &= at.matched(ROLE, role) > 0
-    item_marks = at.count(at.is_char(_ITEM_CHARS))
+    item_marks = at.count(at.has(chars.ITEM_MARK))
     hashes = at.count(at.codes == 35)
     copyright_sign = at.count(at.codes == 0xA9) > 0
-    colons = at.count(at.is_char(":："))
+    colons = at.count(at.has(chars.COLON))
     has_date, name_date = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
     times, zones = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
     # Every date pattern holds a four-digit year, a clock time a colon, a time zone a
@@ -276,7 +273,7 @@ def _shapes(lines: Sequence[str], signals: Sequence[RuleSignals]) -> np.ndarray:
         "byline": byline, "name_date": name_date, "role": role,
         "lexicon_risk": [s.risk for s in signals], "rule_drop": [s.dropped for s in signals],
         "repeat": [s.repeat for s in signals],
-        "separators": at.matched(_SEPARATOR, at.count(at.is_char(_SEPARATOR_CHARS)) > 0),
+        "separators": at.matched(_SEPARATOR, at.count(at.has(chars.SEPARATOR)) > 0),
         "label_colon": label_colon, "short_items": short_items,
         "quotes": at.count(at.has(chars.QUOTE)) > 0, "at_sign": at.count(at.codes == 64) > 0,
         "hashtag": hashtag,
@@ -295,21 +292,25 @@ def _shapes(lines: Sequence[str], signals: Sequence[RuleSignals]) -> np.ndarray:
 
 
 def line_features(lines: Sequence[str], signals: Sequence[RuleSignals], *,
-                  shapes: dict[str, np.ndarray] | None = None) -> np.ndarray:
+                  shapes: dict[str, tuple[np.ndarray, str]] | None = None) -> np.ndarray:
     """The (lines, FEATURES) matrix of a document's cleaned, non-blank lines (ValueError
-    for a line holding a line break). `shapes`
-    keeps each line's own features across calls on versions of one document (a line's
-    own features depend on its text and signals only)."""
+    for a line holding a line break). `shapes` keeps each line's own features and its
+    `match_key` across calls on versions of one document (they depend on its text and
+    signals only)."""
     n = len(lines)
     if n == 0:
         return np.zeros((0, len(FEATURES)))
     if shapes is None:
-        base = _shapes(lines, signals)
+        base, keys = _shapes(lines, signals), match_keys(lines)
     else:
         missing = {line: s for line, s in zip(lines, signals) if line not in shapes}
         if missing:
-            shapes.update(zip(missing, _shapes(list(missing), list(missing.values()))))
-        base = np.array([shapes[line] for line in lines])
+            fresh = list(missing)
+            shapes.update(zip(fresh, zip(_shapes(fresh, list(missing.values())),
+                                         match_keys(fresh))))
+        known = [shapes[line] for line in lines]
+        base = np.array([row for row, _ in known])
+        keys = [key for _, key in known]
     col = {name: base[:, _COLUMN[name]] for name in BASE}
     chars, n_words = col["chars"], col["words"]
     prose, short = col["prose"] > 0, col["short"] > 0
@@ -320,7 +321,6 @@ def line_features(lines: Sequence[str], signals: Sequence[RuleSignals], *,
     total_prose = prose_chars.sum()
     above = np.cumsum(prose_chars) - prose_chars
     prose_above = above / total_prose if total_prose else np.full(n, -1.0)
-    keys = match_keys(lines)
     counts = Counter(keys)
     context = {
         "position": index / max(n - 1, 1),
@@ -344,12 +344,20 @@ def line_features(lines: Sequence[str], signals: Sequence[RuleSignals], *,
         **_prose_blocks(prose & ~chrome, prose_chars, chrome),
         **_after_headings(col, prose_above),
     }
-    neighbours = []
+    X = np.empty((n, len(FEATURES)))
+    X[:, :len(BASE)] = base
+    for j, name in enumerate(CONTEXT, start=len(BASE)):
+        X[:, j] = context[name]
+    # Each neighbour's NEIGHBOUR_BASE columns: the previous line d above, then the next
+    # line d below, -1 beyond the document's ends.
+    padded = np.full((n + 2 * NEIGHBOURS, len(NEIGHBOUR_BASE)), -1.0)
+    padded[NEIGHBOURS:NEIGHBOURS + n] = base[:, [_COLUMN[name] for name in NEIGHBOUR_BASE]]
+    at = len(BASE) + len(CONTEXT)
     for d in range(1, NEIGHBOURS + 1):
-        for shift in (d, -d):  # previous line d above, then next line d below
-            for name in NEIGHBOUR_BASE:
-                neighbours.append(_shifted(col[name], shift))
-    return np.column_stack([base, *(context[name] for name in CONTEXT), *neighbours])
+        for shift in (d, -d):
+            X[:, at:at + len(NEIGHBOUR_BASE)] = padded[NEIGHBOURS - shift:NEIGHBOURS - shift + n]
+            at += len(NEIGHBOUR_BASE)
+    return X
 
 
 def _prose_blocks(prose: np.ndarray, prose_chars: np.ndarray, chrome: np.ndarray
@@ -391,16 +399,6 @@ def _after_headings(col: dict[str, np.ndarray], prose_above: np.ndarray) -> dict
     for kind in HEADING_KINDS:
         last = np.maximum.accumulate(np.where(col[f"heading_{kind}"] > 0, index, -1))
         out[f"after_{kind}"] = np.where(last >= 0, prose_above[np.maximum(last, 0)], -1.0)
-    return out
-
-
-def _shifted(values: np.ndarray, shift: int) -> np.ndarray:
-    """values[i - shift] at row i (-1 beyond the document's ends)."""
-    out = np.full(len(values), -1.0)
-    if shift > 0:
-        out[shift:] = values[:-shift]
-    else:
-        out[:shift] = values[-shift:]
     return out
 
 

@@ -16,7 +16,7 @@ import numpy as np
 from ..errors import ModelError
 from ..model import Classifier
 from ..text.lines import PROSE_WORDS
-from .classify import Kind, Line
+from .classify import Kind, Line, make_line
 from .features import FEATURES, line_features
 
 # Hand weight: a prose line of PROSE_WORDS words weighs nothing, each word more adds one,
@@ -46,7 +46,7 @@ _FEATURE_COLUMN = {name: i for i, name in enumerate(FEATURES)}
 
 
 def content_logits(lines: list[Line], model: Classifier, *,
-                   shapes: dict[str, np.ndarray] | None = None) -> np.ndarray:
+                   shapes: dict[str, tuple[np.ndarray, str]] | None = None) -> np.ndarray:
     """The model's content log-odds of each line (`shapes`: see `line_features`);
     ModelError when the model reads a feature this version does not compute."""
     X = line_features([line.text for line in lines], [line.signals for line in lines],
@@ -62,7 +62,7 @@ def content_logits(lines: list[Line], model: Classifier, *,
 
 
 def score_lines(lines: list[Line], model: Classifier, *,
-                shapes: dict[str, np.ndarray] | None = None) -> list[Line]:
+                shapes: dict[str, tuple[np.ndarray, str]] | None = None) -> list[Line]:
     """The lines with the model's content probability and their body-search weight."""
     return weigh(lines, content_logits(lines, model, shapes=shapes))
 
@@ -96,6 +96,6 @@ def weigh(lines: list[Line], logits: np.ndarray) -> list[Line]:
             weight, content = max(weight, 0.0), max(content, DROP_PROBABILITY)
         if line.kind is Kind.BOILER:
             weight = BOILER_WEIGHT
-        out.append(Line(line.text, line.kind, line.words, line.sentence, line.signals,
-                        line.listed, content, weight))
+        out.append(make_line(line.text, line.kind, line.words, line.sentence, line.signals,
+                             line.listed, content, weight))
     return out

@@ -17,6 +17,8 @@ from enum import IntEnum
 from pathlib import Path
 
 from ..errors import RulesError
+from ..text import chars
+from ..text.chars import TextLines
 from ..text.lines import WORD
 from ..text.normalize import match_key, match_keys
 
@@ -122,12 +124,15 @@ class Lexicon:
         """`lookup` of each line (their comparison keys made in one pass)."""
         out: list[Entry | None] = [None] * len(lines)
         rows = [i for i, line in enumerate(lines) if len(line) <= self._max_chars]
-        for i, key in zip(rows, match_keys([lines[i] for i in rows])):
-            out[i] = self._lookup(lines[i], key)
+        keys = match_keys([lines[i] for i in rows])
+        at = TextLines(keys)
+        lengths = at.count(at.run_starts(at.has(chars.WORD))).tolist()  # len(WORD.findall)
+        for i, key, length in zip(rows, keys, lengths):
+            out[i] = self._lookup(lines[i], key, length)
         return out
 
-    def _lookup(self, line: str, key: str) -> Entry | None:
-        found = self._lookup_key(key)
+    def _lookup(self, line: str, key: str, length: int | None = None) -> Entry | None:
+        found = self._lookup_key(key, length)
         if found is not None:
             return found
         pieces = _PIECES.split(line.strip())
@@ -142,14 +147,16 @@ class Lexicon:
                 worst = entry
         return worst
 
-    def _lookup_key(self, key: str) -> Entry | None:
-        """The entry of one piece, by its `match_key`."""
+    def _lookup_key(self, key: str, length: int | None = None) -> Entry | None:
+        """The entry of one piece, by its `match_key` (and its words, when known)."""
         if not key:
             return None
         for candidate in (key, key.strip(_TRAILING)):
             entry = self._exact.get(candidate)
             if entry is not None:
                 return entry
+        if length is not None and length > self._max_words:
+            return None
         tokens = WORD.findall(key)
         length = len(tokens)
         if length > self._max_words:

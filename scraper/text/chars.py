@@ -19,10 +19,19 @@ import numpy as np
 from .lines import CLAUSE, CLOSING_QUOTES, SENTENCE_PUNCT, UNSPACED
 
 # One bit per character class.
-UPPER, LOWER, DIGIT, ALPHA, ALNUM, SPACE, WORD, CJK, CLAUSE_MARK, QUOTE = (
-    1 << i for i in range(10))
+(UPPER, LOWER, DIGIT, ALPHA, ALNUM, SPACE, WORD, CJK, CLAUSE_MARK, QUOTE, COLON, ITEM_MARK,
+ SEPARATOR, TIMES, DECIMAL, BLOCK_SEPARATOR) = (1 << i for i in range(16))
 # Quotation marks (not ’: it is the English apostrophe too).
 QUOTES = "\"“”„«»「」『』"
+# What the line features look for: colons, the marks that separate items in a line or
+# sections in a menu, the x of image sizes.
+COLONS = ":："
+ITEM_MARKS = ",،;؛|·•/-–—"
+SEPARATORS = "|·•/»›>~"
+TIMES_SIGNS = "xX×"
+# The separators the block features count (`html.blocks`).
+BLOCK_SEPARATORS = "|·•»«/›‹"
+_DECIMAL = re.compile(r"\d")
 _SENTENCE_ENDS = frozenset(SENTENCE_PUNCT)
 _BMP = 0x10000
 _WORD_CHAR = re.compile(r"\w")
@@ -33,7 +42,11 @@ def _bits(char: str) -> int:
             | ALPHA * char.isalpha() | ALNUM * char.isalnum() | SPACE * char.isspace()
             | WORD * (_WORD_CHAR.match(char) is not None)
             | CJK * (UNSPACED.match(char) is not None)
-            | CLAUSE_MARK * (CLAUSE.match(char) is not None) | QUOTE * (char in QUOTES))
+            | CLAUSE_MARK * (CLAUSE.match(char) is not None) | QUOTE * (char in QUOTES)
+            | COLON * (char in COLONS) | ITEM_MARK * (char in ITEM_MARKS)
+            | SEPARATOR * (char in SEPARATORS) | TIMES * (char in TIMES_SIGNS)
+            | DECIMAL * (_DECIMAL.match(char) is not None)
+            | BLOCK_SEPARATOR * (char in BLOCK_SEPARATORS))
 
 
 @functools.cache
@@ -74,10 +87,6 @@ class TextLines:
     def has(self, bit: int) -> np.ndarray:
         """Per character: whether it is of the class."""
         return (self.bits & bit) != 0
-
-    def is_char(self, chars: str) -> np.ndarray:
-        """Per character: whether it is one of `chars`."""
-        return np.isin(self.codes, np.fromiter(map(ord, chars), dtype=np.uint32))
 
     def count(self, flags: np.ndarray) -> np.ndarray:
         """Per line: how many of its characters are flagged."""
@@ -140,7 +149,8 @@ def words_of(at: TextLines) -> np.ndarray:
 
 def sentences_of(at: TextLines, words: np.ndarray) -> np.ndarray:
     """`text.lines.is_sentence` of each line (`at` holding the lines' `visible` text,
-    `words` their `words_of`)."""
+    `words` the `words_of` that text: a bidi mark or BOM inside a word splits it in the
+    line, not in its visible text)."""
     ends = np.array([line.rstrip(CLOSING_QUOTES)[-1:] in _SENTENCE_ENDS for line in at.lines],
                     dtype=bool)
     return ends | ((words >= 12) & (at.count(at.has(CLAUSE_MARK)) > 0))
