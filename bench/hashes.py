@@ -116,18 +116,19 @@ def manifest(limit: int | None, only: str | None) -> dict[str, dict[str, str]]:
 
 
 def diff(before: dict, after: dict) -> int:
-    """Print what differs; the number of differences."""
+    """Print what differs, over the pages and fields `after` holds (a run with --limit or
+    --only compares what it made); the number of differences."""
     compared = different = 0
     kinds: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for key in sorted(set(before) | set(after)):
-        a, b = before.get(key, {}), after.get(key, {})
-        for field in sorted(set(a) | set(b)):
+    for key in sorted(after):
+        a, b = before.get(key, {}), after[key]
+        for field in sorted(b):
             compared += 1
             kinds[field][0] += 1
-            if a.get(field) != b.get(field):
+            if a.get(field) != b[field]:
                 different += 1
                 kinds[field][1] += 1
-                print(f"DIFF {key} {field}: {a.get(field)} -> {b.get(field)}")
+                print(f"DIFF {key} {field}: {a.get(field)} -> {b[field]}")
     for field, (n, d) in sorted(kinds.items()):
         print(f"{field:14} {n:5} compared, {d} different")
     print(f"{compared} hashes compared, {different} different")
