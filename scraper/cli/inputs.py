@@ -91,14 +91,17 @@ def folder_inputs(paths: tuple[str, ...]) -> dict[str, Iterator[Input]]:
 
 
 def count_inputs(paths: tuple[str, ...]) -> int:
-    """How many inputs `iter_inputs` gives (files and folders listed, none read)."""
+    """How many readable inputs `iter_inputs` gives (files and folders listed, none read)."""
     count = 0
     for path in paths:
-        try:
-            is_folder = path != STDIN and stat.S_ISDIR(os.stat(path).st_mode)
-            count += len(folder_files(Path(path))) if is_folder else 1
-        except OSError:
+        if path == STDIN:
             count += 1
+            continue
+        try:
+            files = folder_files(Path(path)) if stat.S_ISDIR(os.stat(path).st_mode) else [path]
+        except OSError:
+            continue
+        count += sum(os.access(file, os.R_OK) for file in files)
     return count
 
 
