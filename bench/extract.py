@@ -8,7 +8,7 @@ core; the pages go to them in turn, so all see the same machine load. Quality, p
 - trafilatura corpus (990 pages): snippet P/R/F1 (`with` / `without` snippets).
 Ours is scored out-of-fold: each page by the fold model (build/models/blocks-fold{k}.json,
 written by `python -m scraper.train blocks`) that never saw its site. Speed is pages per
-second (time inside the call only, all corpora) of the simplest call,
+second (CPU time inside the call only, all corpora) of the simplest call,
 `scraper.extract_html(html, url=url)` with the bundled model, and of trafilatura; peak
 RSS is each process's.
 
@@ -86,9 +86,9 @@ def _worker(name: str, models: Path, conn) -> None:
         if page is None:
             break
         data = page.html()
-        start = time.perf_counter()
+        start = time.process_time()
         text = extract(page, data)
-        elapsed += time.perf_counter() - start
+        elapsed += time.process_time() - start
         conn.send(text)
     conn.send({"seconds": elapsed,
                "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024})

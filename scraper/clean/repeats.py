@@ -5,13 +5,13 @@ from __future__ import annotations
 import hashlib
 import warnings
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from math import ceil
 
 from ..errors import DecodeWarning, InputError
 from ..text.decode import decode_bytes
 from ..text.lines import words
-from ..text.normalize import match_key
+from ..text.normalize import match_key, match_keys
 from ..text.sniff import looks_like_html
 
 MIN_PAGES = 3          # fewer distinct pages than this say nothing about a site
@@ -44,14 +44,15 @@ class RepeatIndex:
 
     def level(self, line: str) -> int:
         """0: not repeated; 1: repeated on a quarter of the pages; 2: on half of them."""
+        return self.levels([line])[0]
+
+    def levels(self, lines: Sequence[str]) -> list[int]:
+        """`level` of each line."""
         if self.pages < MIN_PAGES:
-            return 0
-        count = self._counts.get(match_key(line), 0)
-        if count >= self._share_needed(STRONG_SHARE):
-            return 2
-        if count >= self._share_needed(WEAK_SHARE):
-            return 1
-        return 0
+            return [0] * len(lines)
+        strong, weak = self._share_needed(STRONG_SHARE), self._share_needed(WEAK_SHARE)
+        counts = [self._counts.get(key, 0) for key in match_keys(lines)]
+        return [2 if count >= strong else 1 if count >= weak else 0 for count in counts]
 
 
 def document_lines(data: bytes) -> list[str]:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import click
 
@@ -28,7 +27,7 @@ from .common import (
     warn,
     warnings_to,
 )
-from .inputs import Input, check_paths, iter_inputs
+from .inputs import Input, check_paths, count_inputs, folder_inputs, iter_inputs
 
 
 @click.command()
@@ -59,12 +58,14 @@ def clean(paths: tuple[str, ...], output: str, fmt: str, repeats: bool, jobs: in
             writer = RecordWriter(output)
         except ScraperError as err:
             fail(str(err))
-    inputs = list(iter_inputs(paths))
-    indexes = _repeat_indexes(inputs) if repeats else {}
+    # The inputs are read as they are extracted, never all held: a folder of millions of
+    # dumps is read twice (its repetition index first), in bounded memory.
+    indexes = _repeat_indexes(paths) if repeats else {}
+    inputs = iter_inputs(paths)
     printed: list[Record] = []
     failed = written = duplicates = 0
     with warnings_to(warn):
-        for item, result in _extracted(inputs, indexes, extractor, jobs):
+        for item, result in _extracted(inputs, indexes, extractor, jobs, paths):
             if isinstance(item, InputError):
                 warn(str(item))
                 failed += 1
@@ -91,12 +92,12 @@ def clean(paths: tuple[str, ...], output: str, fmt: str, repeats: bool, jobs: in
     sys.exit(EXIT_FAILED if failed else EXIT_OK)
 
 
-def _extracted(inputs: list[Input | InputError], indexes: dict[str | None, RepeatIndex],
-               extractor: Extractor, jobs: int
+def _extracted(inputs: Iterable[Input | InputError], indexes: dict[str | None, RepeatIndex],
+               extractor: Extractor, jobs: int, paths: tuple[str, ...]
                ) -> Iterator[tuple[Input | InputError, Record | ScraperError]]:
     """Each input with its record or error, in input order: in this process for one job
     or one input, else by a pool of `jobs` worker processes."""
-    if jobs <= 1 or sum(isinstance(item, Input) for item in inputs) < 2:
+    if jobs <= 1 or count_inputs(paths) < 2:
         for item in inputs:
             if isinstance(item, InputError):
                 yield item, item
@@ -119,10 +120,8 @@ def _extracted(inputs: list[Input | InputError], indexes: dict[str | None, Repea
         yield from pool.ordered(inputs, submit)
 
 
-def _repeat_indexes(inputs: list[Input | InputError]) -> dict[str | None, RepeatIndex]:
-    """One repetition index per folder given on the command line."""
-    groups: dict[str, list[list[str]]] = defaultdict(list)
-    for item in inputs:
-        if isinstance(item, Input) and item.group is not None:
-            groups[item.group].append(document_lines(item.data))
-    return {group: RepeatIndex(pages) for group, pages in groups.items()}
+def _repeat_indexes(paths: tuple[str, ...]) -> dict[str | None, RepeatIndex]:
+    """One repetition index per folder given on the command line, its files read one at a
+    time (the index keeps line counts, not the pages)."""
+    return {group: RepeatIndex(document_lines(item.data) for item in items)
+            for group, items in folder_inputs(paths).items()}

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 import htmldate
 from selectolax.lexbor import LexborHTMLParser
 
-from ..clean.classify import Kind, classify
+from ..clean.classify import Kind, kind_of
+from ..clean.features import rule_signals_of
 from ..config import ExtractOptions
 from ..errors import EmptyInputError, NoArticleError, PageTooLargeError
 from ..model import Classifier
@@ -134,8 +135,11 @@ def filter_lines(lines: list[str], rules: Rules, claimed: tuple[SiteRule, ...]) 
     calls boilerplate (a low-risk lexicon string, a claiming rule's `drop_lines`) and
     date or byline lines go anywhere; riskier lexicon matches only at the edges (the
     leading and trailing runs of non-text lines)."""
-    kinds = [Kind.TEXT if len(line) > _LONGEST_UI_LINE and not any(r.drops(line) for r in claimed)
-             else classify(line, rules, claimed) for line in lines]
+    prose = [len(line) > _LONGEST_UI_LINE and not any(r.drops(line) for r in claimed)
+             for line in lines]
+    signals = iter(rule_signals_of([line for line, long in zip(lines, prose) if not long],
+                                   rules, claimed))
+    kinds = [Kind.TEXT if long else kind_of(next(signals)) for long in prose]
     start, end = 0, len(lines)
     while start < end and kinds[start] is not Kind.TEXT:
         start += 1
