@@ -184,33 +184,37 @@ def train(*, corpora: Path = CORPORA, out: Path = FOLD_MODELS, bundled: Path = B
     second = second_stage(data, lambda m: stage1("", m))
     full = _with_second(stage1(""), second, _about(params))
     full.save(bundled)
-    write_manifest(bundled, data, params, {"bundled": bundled, **written})
+    write_manifest(bundled, [(d.page, (d.X, d.labels, d.weights)) for d in data], params,
+                   {"bundled": bundled, **written}, CONTEXT_FEATURES,
+                   "python -m scraper.train blocks")
     seconds = time.perf_counter() - start
     log(f"bundled model written to {bundled} ({bundled.stat().st_size / 1e6:.1f} MB) "
         f"in {seconds / 60:.1f} min")
     return {"pages": len(data), "seconds": seconds}
 
 
-def write_manifest(bundled: Path, data: list[PageData], params: dict[str, Any],
-                   files: dict[str, Path]) -> Path:
+def write_manifest(bundled: Path, rows: list[tuple[Page, tuple[np.ndarray, ...]]],
+                   params: dict[str, Any], files: dict[str, Path],
+                   features: tuple[str, ...], command: str) -> Path:
     """`<bundled>.manifest.json`: what the bundled model and its fold and
-    leave-one-corpus-out models were trained on (per corpus: pages and a hash of the
-    feature rows, labels and weights), with which parameters and seed, and each model
-    file's hash, so a retrained fold model can be checked to go with the bundled one."""
+    leave-one-corpus-out models were trained on (per corpus: pages, sites and a hash of
+    each page's arrays: features, labels, weights), with which parameters and seed, and
+    each model file's hash, so a retrained fold model can be checked to go with the
+    bundled one."""
     corpora: dict[str, Any] = {}
     for name in NAMES:
-        chosen = [d for d in data if d.page.corpus == name]
+        chosen = [(page, arrays) for page, arrays in rows if page.corpus == name]
         digest = hashlib.sha256()
-        for d in chosen:
-            digest.update(d.page.key.encode())
-            for array in (d.X, d.labels, d.weights):
+        for page, arrays in chosen:
+            digest.update(page.key.encode())
+            for array in arrays:
                 digest.update(np.ascontiguousarray(array).tobytes())
-        corpora[name] = {"pages": len(chosen), "sites": len({d.page.site for d in chosen}),
+        corpora[name] = {"pages": len(chosen), "sites": len({page.site for page, _ in chosen}),
                          "data_sha256": digest.hexdigest()}
-    manifest = {"command": "python -m scraper.train blocks", "params": params,
-                "seed": params.get("random_seed"), "folds": FOLDS,
+    manifest = {"command": command, "params": params, "seed": params.get("random_seed"),
+                "folds": FOLDS,
                 "split": f"site_fold(site, {FOLDS}); leave-one-corpus-out over {list(NAMES)}",
-                "features_sha256": hashlib.sha256("\n".join(CONTEXT_FEATURES).encode()).hexdigest(),
+                "features_sha256": hashlib.sha256("\n".join(features).encode()).hexdigest(),
                 "corpora": corpora,
                 "models": {name: {"file": path.name,
                                   "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
