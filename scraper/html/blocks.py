@@ -130,7 +130,8 @@ class Blocks:
     nearest <article> or <main>, -1 when none), `chars`, `element_link_chars`, `blocks`:
     the totals of the blocks in its subtree, and `class_repeats`: how many block-level
     elements of the page have the same class attribute (0 without one; comment threads,
-    teaser cards and menus repeat theirs).
+    teaser cards and menus repeat theirs), `template`: an id per distinct (tag code, class
+    attribute) pair, equal for elements cut from one template (teaser items, comments).
     """
 
     texts: list[str]
@@ -150,6 +151,7 @@ class Blocks:
     blocks: np.ndarray
     class_repeats: np.ndarray
     extent: np.ndarray  # elements in its subtree, itself included (they follow it)
+    template: np.ndarray
     steps: int  # nodes visited: the walk's work, for checking it stays linear
 
     def __len__(self) -> int:
@@ -306,6 +308,9 @@ def _finish(walk: _Walk, steps: int) -> Blocks:
     extent = np.array(walk.ends[:n_elements], dtype=np.intp) - np.arange(n_elements)
     counts = Counter(classes)
     counts[""] = 0
+    templates: dict[tuple[int, str], int] = {}
+    template = np.fromiter((templates.setdefault(pair, len(templates))
+                            for pair in zip(tag, classes)), dtype=np.intp, count=n_elements)
     return Blocks(texts=texts, element=element, link_chars=link_chars,
                   links=rows[:, 1].astype(np.float64),
                   tag=np.array(tag, dtype=np.intp), ancestors=np.array(ancestors, dtype=np.int64),
@@ -317,7 +322,7 @@ def _finish(walk: _Walk, steps: int) -> Blocks:
                   element_link_chars=subtree_sums(element, link_chars, extent),
                   blocks=subtree_sums(element, np.ones(len(element)), extent),
                   class_repeats=np.array([counts[c] for c in classes], dtype=np.float64),
-                  extent=extent, steps=steps)
+                  extent=extent, template=template, steps=steps)
 
 
 def subtree_sums(element: np.ndarray, values: np.ndarray, extent: np.ndarray) -> np.ndarray:
@@ -603,15 +608,21 @@ def context_features(blocks: Blocks, X: np.ndarray, z: np.ndarray) -> np.ndarray
     return np.hstack([X, extra])
 
 
-def content_mask(model: Classifier, blocks: Blocks, X: np.ndarray) -> np.ndarray:
-    """Which blocks `model` calls content (X: their `features`); through its second stage
-    when it has one. ModelError when the model reads other features than these."""
+def content_logits(model: Classifier, blocks: Blocks, X: np.ndarray) -> np.ndarray:
+    """Per block, `model`'s final logit less its threshold (above 0: content; X: the
+    blocks' `features`); through its second stage when it has one. ModelError when the
+    model reads other features than these."""
     if model.features != FEATURES or (model.second_stage is not None
                                       and model.second_stage.features != CONTEXT_FEATURES):
         raise ModelError(f"model {model.name!r} reads other features than scraper.html.blocks "
                          "computes (trained by another version?)")
     z = model.logits(X)
     if model.second_stage is None:
-        return z > model.threshold
+        return z - model.threshold
     second = model.second_stage
-    return second.logits(context_features(blocks, X, z)) > second.threshold
+    return second.logits(context_features(blocks, X, z)) - second.threshold
+
+
+def content_mask(model: Classifier, blocks: Blocks, X: np.ndarray) -> np.ndarray:
+    """Which blocks `model` calls content (see `content_logits`)."""
+    return content_logits(model, blocks, X) > 0

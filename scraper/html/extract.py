@@ -30,10 +30,10 @@ from ..text.bylines import author_name
 from ..text.dates import date_in_url, find_date
 from ..text.decode import decode_bytes
 from ..text.lines import NOT_HEADLINE_END, is_prose
-from ..text.normalize import match_key
 from .budget import defuse
 from .generic import generic_lines
 from .metadata import PageMeta, page_metadata
+from .tail import tidy_body
 
 # A page that declares no headline: the first extracted line stands in for it when at most
 # this long (whitespace-separated words; a limit of its own, not text.lines.HEADLINE_MAX_WORDS).
@@ -92,10 +92,11 @@ def parse_page(html: str | bytes, *, rules: Rules, options: ExtractOptions,
 
 
 def extract_html(html: str | bytes, *, rules: Rules, options: ExtractOptions,
-                 model: Classifier, url: str | None = None,
-                 charset: str | None = None) -> Record:
+                 model: Classifier, region_model: Classifier | None = None,
+                 url: str | None = None, charset: str | None = None) -> Record:
     """Extract the article of an HTML page; `charset` is the HTTP header's, if known;
-    `model` is the block classifier of the generic path.
+    `model` is the block classifier of the generic path and `region_model` the model that
+    decides its regions whole (None: block by block only).
 
     Raises InputError subclasses for unreadable input (empty, binary, undecodable, too
     large), NoArticleError when the page holds no article text, and ModelError when the
@@ -110,15 +111,13 @@ def extract_html(html: str | bytes, *, rules: Rules, options: ExtractOptions,
         if page.standfirst and page.standfirst not in lines:
             lines.insert(0, page.standfirst)
     else:
-        lines = generic_lines(tree, model=model, url=url, title=meta.title,
-                              lexicon=rules.lexicon)
+        lines = generic_lines(tree, model=model, region_model=region_model, url=url,
+                              title=meta.title, lexicon=rules.lexicon)
         rule = f"generic+{claimed[0].name}" if claimed else "generic"
     if not any(is_prose(line) for line in lines):  # the last pass cannot make prose
         raise NoArticleError(_no_article(meta.title, lines) or "no article text found")
-    lines = filter_lines(lines, rules, claimed)
     title = meta.title
-    if title and lines and match_key(lines[0]) == match_key(title):
-        lines.pop(0)
+    lines = tidy_body(filter_lines(lines, rules, claimed), title)
     reason = _no_article(title, lines)
     if reason:
         raise NoArticleError(reason)
