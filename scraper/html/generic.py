@@ -16,7 +16,7 @@ from ..rules.lexicon import Lexicon
 from ..text.lines import is_prose
 from ..text.normalize import clean_line
 from .blocks import content_logits, page_blocks
-from .regions import drop_mask, second_article
+from .regions import drop_mask
 from .visible import block_lines
 
 # The fast extraction is redone with trafilatura's fallbacks when it holds less than this
@@ -41,9 +41,6 @@ def generic_lines(tree: LexborHTMLParser, *, model: Classifier,
     keep = z > 0
     if region_model is not None and keep.any():
         keep &= ~drop_mask(region_model, found, X, z)
-        second = second_article(found, X, keep)
-        if second is not None:
-            keep[second:] = False
     lines = [text for text, kept in zip(found.texts, keep) if kept]
     if any(is_prose(line) for line in lines):
         return lines
