@@ -28,9 +28,9 @@ import numpy as np
 
 from ..clean.body import heaviest_span
 from ..model import Classifier
+from ..text.headings import HEADING_WORDS, heading_kind
 from ..text.headings import KINDS as HEADING_KINDS
-from ..text.headings import heading_kind
-from ..text.policies import policy_hits
+from ..text.policies import block_policy_hits
 from .blocks import _BLOCK_TAG_CODE, ANCESTOR_GROUPS, FEATURES, NAME_KINDS, Blocks
 
 # A template region has at least this many items, and its template is this share of the
@@ -126,7 +126,8 @@ def _heading_regions(blocks: Blocks, X: np.ndarray, first: np.ndarray,
     words = X[:, _COL["words"]]
     regions = []
     heading_block = np.isin(blocks.tag[blocks.element], _HEADING_TAGS)
-    for i, text in enumerate(blocks.texts):
+    for i in np.flatnonzero(words <= HEADING_WORDS):
+        text = blocks.texts[i]
         kind = heading_kind(text, int(words[i]))
         if kind is None:
             continue
@@ -190,6 +191,10 @@ def region_features(blocks: Blocks, X: np.ndarray, z: np.ndarray,
     before = np.concatenate([[0.0], np.cumsum(chars)])
     run = main_run(blocks, z)
     names = blocks.names
+    policy = np.concatenate([[0], np.cumsum(block_policy_hits(blocks.texts))])
+    # per-block sums over any [a, b) as differences of running totals (all whole numbers)
+    cw, cl, cd, cs_ = (np.concatenate([[0.0], np.cumsum(v)])
+                       for v in (words, link, date > 0, sentence * chars))
     for r, region in enumerate(regions):
         row = R[r]
         s, e = region.start, region.end
@@ -198,8 +203,9 @@ def region_features(blocks: Blocks, X: np.ndarray, z: np.ndarray,
         if region.heading:
             row[_R[f"heading_{region.heading}"]] = 1
         items = region.items
-        item_chars = np.array([before[b] - before[a] for a, b in items])
-        item_words = np.array([words[a:b].sum() for a, b in items])
+        A, B = np.array(items, dtype=np.intp).T
+        item_chars = before[B] - before[A]
+        item_words = cw[B] - cw[A]
         row[_R["log_items"]] = np.log1p(len(items))
         row[_R["log_blocks"]] = np.log1p(e - s)
         row[_R["log_chars"]] = np.log1p(size)
@@ -207,17 +213,17 @@ def region_features(blocks: Blocks, X: np.ndarray, z: np.ndarray,
         row[_R["blocks_per_item"]] = (e - s) / len(items)
         row[_R["item_words_mean"]] = item_words.mean()
         row[_R["item_chars_cv"]] = item_chars.std() / max(item_chars.mean(), 1.0)
-        row[_R["link_density"]] = link[s:e].sum() / size
-        row[_R["items_linked"]] = np.mean([link[a:b].sum() > 0 for a, b in items])
-        opens = [link[a] >= 0.8 * chars[a] for a, b in items]
+        row[_R["link_density"]] = (cl[e] - cl[s]) / size
+        row[_R["items_linked"]] = np.mean(cl[B] - cl[A] > 0)
+        opens = link[A] >= 0.8 * chars[A]
         row[_R["items_open_linked"]] = np.mean(opens)
-        row[_R["teaser_items"]] = np.mean([
-            o and b - a > 1 and link[a + 1:b].sum() < 0.5 * chars[a + 1:b].sum()
-            for o, (a, b) in zip(opens, items)])
-        row[_R["item_dates"]] = np.mean([date[a:b].any() for a, b in items])
-        row[_R["sentence_share"]] = (sentence[s:e] * chars[s:e]).sum() / size
-        row[_R["words_per_block"]] = words[s:e].sum() / (e - s)
-        row[_R["policy_hits"]] = sum(policy_hits(t) for t in blocks.texts[s:e])
+        rest = np.minimum(A + 1, B)  # an item's blocks after its first
+        row[_R["teaser_items"]] = np.mean(
+            opens & (B - A > 1) & (cl[B] - cl[rest] < 0.5 * (before[B] - before[rest])))
+        row[_R["item_dates"]] = np.mean(cd[B] - cd[A] > 0)
+        row[_R["sentence_share"]] = (cs_[e] - cs_[s]) / size
+        row[_R["words_per_block"]] = (cw[e] - cw[s]) / (e - s)
+        row[_R["policy_hits"]] = policy[e] - policy[s]
         zs, cs = z[s:e], chars[s:e]
         row[_R["z_mean"]] = (zs * cs).sum() / size
         row[_R["z_max"]], row[_R["z_min"]], row[_R["z_first"]] = zs.max(), zs.min(), zs[0]
@@ -259,9 +265,11 @@ def sure_chrome(R: np.ndarray) -> np.ndarray:
 
 def drop_mask(model: Classifier, blocks: Blocks, X: np.ndarray, z: np.ndarray) -> np.ndarray:
     """Per block, whether a region the model calls chrome holds it (`z`: the block
-    model's final logits)."""
+    model's final logits). Only regions holding a kept block are read: dropping the
+    others changes nothing."""
     drop = np.zeros(len(blocks), dtype=bool)
-    regions = find_regions(blocks, X)
+    kept = np.concatenate([[0], np.cumsum(z > 0)])
+    regions = [r for r in find_regions(blocks, X) if kept[r.end] > kept[r.start]]
     if not regions:
         return drop
     R = region_features(blocks, X, z, regions)

@@ -55,14 +55,13 @@ def _cut_chrome_tail(lines: list[str]) -> list[str]:
     paragraph follows it."""
     prose = [len(line) if is_prose(line) else 0 for line in lines]
     total = sum(prose)
-    paragraphs = [i for i, line in enumerate(lines)
-                  if words(line) >= PARAGRAPH_WORDS and is_sentence(line)]
     if not total:
         return lines
     above = 0
     for i, line in enumerate(lines):
         if (above >= HEADING_AFTER * total and heading_kind(line, words(line))
-                and (not paragraphs or paragraphs[-1] < i)):
+                and not any(words(after) >= PARAGRAPH_WORDS and is_sentence(after)
+                            for after in lines[i + 1:])):
             return lines[:i]
         above += prose[i]
     return lines
