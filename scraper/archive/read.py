@@ -22,7 +22,7 @@ import os
 import re
 import tempfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, TypeVar
@@ -47,6 +47,8 @@ ROLE_HEADER = "Scraper-Role"
 _SILENT = frozenset({"warcinfo", "request", "metadata"})
 _GZIP_MAGIC = b"\x1f\x8b\x08"
 _WARC_LINE = re.compile(rb"WARC/1\.[01]\r?\n")
+# A record's start inside another record's content: a WARC/1.x line and a header line.
+_RECORD_START = re.compile(rb"WARC/1\.[01]\r\n[!-9;-~]+:")
 # The longest WARC header block read.
 _MAX_HEADER = 64 * 1024
 # Content blocks larger than this are inflated through, not held nor searched.
@@ -243,7 +245,8 @@ class _Member(_Window):
     def _whole(self) -> None:
         """The usual case, a member per record: inflated in one go by FastWARC's faster
         gzip reader, up to the next gzip magic bytes. It is the member's end when the gzip
-        trailer there gives the inflated size (else zlib inflates it step by step)."""
+        trailer there gives the inflated data's size and CRC (else zlib inflates it step by
+        step)."""
         cut = self.buf.find(_GZIP_MAGIC, self.at + 1, self.at + _SCAN_CHUNK)
         if cut == -1:
             if len(self.buf) - self.at > _SCAN_CHUNK:
@@ -255,7 +258,11 @@ class _Member(_Window):
             out = GzipReader(io.BytesIO(self.buf[self.at:cut])).read()
         except OSError:
             return
-        if int.from_bytes(self.buf[cut - 4:cut], "little") != len(out) & 0xFFFFFFFF:
+        # The gzip trailer must match (FastWARC's reader takes a deflate stream that never
+        # ends, a flipped last-block bit, as whole): else zlib tells where it broke.
+        trailer = self.buf[cut - 8:cut]
+        if int.from_bytes(trailer[4:], "little") != len(out) & 0xFFFFFFFF \
+                or int.from_bytes(trailer[:4], "little") != zlib.crc32(out):
             return
         self.data, self.done, self.end, self.feed = out, True, cut, cut
 
@@ -291,9 +298,14 @@ def _parse(w: _Window, at: int) -> _Record | _Damaged:
         else:
             why = f"bad gzip member ({w.error})" if w.error else "truncated record header"
         return _Damaged(None, why, None if nxt == -1 else nxt + w.base, record=False)
+    lines = bytes(w.data[rel:head_end]).split(b"\r\n")
+    if lines[0] not in (b"WARC/1.0", b"WARC/1.1"):
+        nxt = _warc_line(w.data, rel + 1, None)
+        return _Damaged(None, "not a WARC record", None if nxt == -1 else nxt + w.base,
+                        record=False)
     headers: dict[str, str] = {}
     last = ""
-    for line in bytes(w.data[rel:head_end]).split(b"\r\n")[1:]:
+    for line in lines[1:]:
         if line[:1] in (b" ", b"\t") and last:
             headers[last] += " " + line.strip().decode("utf-8", "replace")
             continue
@@ -311,9 +323,22 @@ def _parse(w: _Window, at: int) -> _Record | _Damaged:
     start = head_end + 4 + w.base
     end = start + int(declared)
     big = end - start > _BIG_BLOCK     # skipped through, not searched
-    if not w.need(end + 4, keep=end if big else None):
+    have = w.need(end + 4, keep=end if big else None)
+    rel_end = end - w.base
+    tail = bytes(w.data[rel_end:rel_end + 4]) if rel_end >= 0 else b""
+    # The file cut inside the blank line after a complete content block: the record is whole
+    # (not at a gzip member's own end: there the blank line belongs to the record).
+    cut_blank = (not have and 0 <= rel_end <= len(w.data) and tail.strip(b"\r\n") == b""
+                 and not w.error and (w.truncated or not isinstance(w, _Member)))
+    if tail == b"\r\n\r\n" or cut_blank:
+        if not cut_blank and not big and not _record_follows(w, end + 4) \
+                and (into := _into_next(w, start, end, declared, url, past=0)) is not None:
+            return into    # a blank line by chance, inside the record it ran into
+        return _Record(headers.get("warc-type", "").lower(), headers, w, start, end,
+                       end + len(tail))
+    if not have:
         # The data ends inside the content block: its gzip member ended or broke, or the file did.
-        got = max(0, w.base + len(w.data) - start)
+        got = max(0, min(w.base + len(w.data), end) - start)
         if not big and (into := _into_next(w, start, None, declared, url)) is not None:
             return into
         if w.error:
@@ -322,43 +347,33 @@ def _parse(w: _Window, at: int) -> _Record | _Damaged:
             return _Damaged(url, f"truncated record ({got} of {declared} bytes)", None)
         return _Damaged(url, f"Content-Length {declared} runs past the end of its gzip member "
                              f"(it holds {got} bytes of content)", None)
-    rel_end = end - w.base
-    if w.data[rel_end:rel_end + 4] == b"\r\n\r\n":
-        after = end + 4
-    elif (after := _loose_end(w, end)) == -1:
-        if not big and (into := _into_next(w, start, end, declared, url)) is not None:
-            return into
-        return _damaged_after(w, end, url, f"Content-Length {declared} does not end the "
-                                           "record (no blank line after its content)")
-    return _Record(headers.get("warc-type", "").lower(), headers, w, start, end, after)
+    if not big and (into := _into_next(w, start, end, declared, url)) is not None:
+        return into
+    return _damaged_after(w, end, url, f"Content-Length {declared} does not end the record "
+                                       "(no blank line after its content)")
 
 
 def _into_next(w: _Window, start: int, end: int | None, declared: str,
-               url: str | None) -> _Damaged | None:
+               url: str | None, past: int = 64) -> _Damaged | None:
     """A content block that holds a `WARC/1.x` line at a line start: the record's
     Content-Length is too large, it ran into the next record; reading resumes there."""
-    lo, hi = start - w.base, None if end is None else end - w.base
-    while (nxt := _warc_line(w.data, lo, hi)) != -1:
-        if nxt > 0 and w.data[nxt - 1:nxt] == b"\n":
-            return _Damaged(url, f"Content-Length {declared} runs into the next record (a "
-                                 f"WARC/1.x line {nxt + w.base - start} bytes into its content)",
-                            nxt + w.base)
-        lo = nxt + 1
-    return None
+    # Up to `past` bytes after the declared end: the line may begin in the block and end after it.
+    lo, hi = start - w.base, None if end is None else min(len(w.data), end - w.base + past)
+    match = _RECORD_START.search(w.data, max(lo, 0), len(w.data) if hi is None else hi)
+    if match is None:
+        return None
+    nxt = match.start()
+    return _Damaged(url, f"Content-Length {declared} runs into the next record (a WARC/1.x "
+                         f"line {nxt + w.base - start} bytes into its content)", nxt + w.base)
 
 
-def _loose_end(w: _Window, end: int) -> int:
-    """Where the next record starts after a record end without the full `\\r\\n\\r\\n`
-    that is still plainly one (fewer line breaks, then the end of the data or the next
-    record); -1 when it is not."""
-    w.need(end + 12)
-    rest = bytes(w.data[end - w.base:end - w.base + 12])
-    body = rest.lstrip(b"\r\n")
-    skipped = len(rest) - len(body)
-    if skipped > 4 or not (body.startswith((b"WARC/1.", _GZIP_MAGIC))
-                           or (body == b"" and w.done and len(rest) < 12)):
-        return -1
-    return end + skipped
+def _record_follows(w: _Window, at: int) -> bool:
+    """Whether what follows a record's blank line is the end of the data, line breaks, or
+    the start of a record (else it is junk, or the record ran into another one)."""
+    w.need(at + 16)
+    rel = at - w.base
+    head = bytes(w.data[rel:rel + 16]).lstrip(b"\r\n")
+    return head == b"" or head.startswith((b"WARC/1.", _GZIP_MAGIC))
 
 
 def _damaged_after(w: _Window, after: int, url: str | None, why: str) -> _Damaged:
@@ -428,7 +443,8 @@ def _walk(buf: bytes | mmap.mmap, label: str, start: int, stop: int | None,
         if stretch is None:
             stretch = (at, why)
 
-    def outcome(parsed: _Record | _Damaged, at: int, source: str) -> Iterator[T | Skipped]:
+    def outcome(parsed: _Record | _Damaged, at: int, source: str,
+                after: str = "") -> Iterator[T | Skipped]:
         if isinstance(parsed, _Record):
             yield from close(at)
             yield visit(parsed, at, source)
@@ -436,7 +452,7 @@ def _walk(buf: bytes | mmap.mmap, label: str, start: int, stop: int | None,
             yield from close(at)
             what = parsed.reason if parsed.reason.startswith("truncated") \
                 else f"damaged record: {parsed.reason}"
-            yield Skipped(source, parsed.url, ArchiveError(f"{source}: {what}"), True)
+            yield Skipped(source, parsed.url, ArchiveError(f"{source}: {what}{after}"), True)
         else:
             damage(at, parsed.reason)
 
@@ -453,19 +469,21 @@ def _walk(buf: bytes | mmap.mmap, label: str, start: int, stop: int | None,
         head = buf[pos:pos + 7]
         if head[:3] == _GZIP_MAGIC:
             member = _Member(buf, pos)
-            yield from _member_records(member, label, outcome, damage)
+            going_on = yield from _member_records(member, label, outcome, damage)
             if member.end is not None:
                 pos = member.end
                 continue
-            resume = _resync(buf, pos + 1)
+            resume = going_on if going_on is not None else _resync(buf, pos + 1)
         elif head == b"WARC/1.":
             window = _Window(buf)
             parsed = _parse(window, pos)
-            yield from outcome(parsed, pos, f"{label}@{pos}")
             if isinstance(parsed, _Record):
+                yield from outcome(parsed, pos, f"{label}@{pos}")
                 pos = parsed.next
                 continue
             resume = parsed.resume if parsed.resume is not None else _resync(buf, pos + 1)
+            yield from outcome(parsed, pos, f"{label}@{pos}", "; nothing readable after it"
+                               if resume is None else f"; reading resumed at {resume}")
         else:
             damage(pos, "bad gzip member (cut short or damaged header)"
                    if head[:2] == _GZIP_MAGIC[:2] else "not a WARC record")
@@ -477,10 +495,12 @@ def _walk(buf: bytes | mmap.mmap, label: str, start: int, stop: int | None,
 
 
 def _member_records(member: _Member, label: str,
-                    outcome: Callable[[_Record | _Damaged, int, str], Iterator[T | Skipped]],
-                    damage: Callable[[int, str], None]) -> Iterator[T | Skipped]:
+                    outcome: Callable[..., Iterator[T | Skipped]],
+                    damage: Callable[[int, str], None]) -> Generator[T | Skipped, None, int | None]:
     """The records of one gzip member (one, or several: a stream): each one's outcome, and
-    damage for what holds no record. The member is inflated to its end, if it has one."""
+    damage for what holds no record. The member is inflated to its end, if it has one;
+    returns where reading goes on (None: at the next resync point after a broken member,
+    unless a damaged record said where, then that)."""
     pos = member.at
     inner = 0
     told = False      # the member's own fault was reported with a record
@@ -504,17 +524,25 @@ def _member_records(member: _Member, label: str,
             inner = found + member.base
             continue
         parsed = _parse(member, inner)
-        yield from outcome(parsed, pos, source)
         if isinstance(parsed, _Record):
+            yield from outcome(parsed, pos, source)
             inner = parsed.next
             continue
         if parsed.resume is None:
-            told = parsed.record
             member.need(1 << 62, keep=1 << 62)
+            if parsed.record and member.end is None:   # the member broke: reading resumes
+                resume = _resync(member.buf, pos + 1)  # at the next member, said here
+                yield from outcome(parsed, pos, source, "; nothing readable after it"
+                                   if resume is None else f"; reading resumed at {resume}")
+                return resume
+            yield from outcome(parsed, pos, source)
+            told = parsed.record
             break
+        yield from outcome(parsed, pos, source)
         inner = parsed.resume
     if (member.error is not None or member.truncated) and not told:
         damage(pos, f"bad gzip member ({member.error})" if member.error else "truncated gzip member")
+    return None if member.end is None else member.end
 
 
 def _resync(buf: bytes | mmap.mmap, after: int) -> int | None:
