@@ -1,11 +1,17 @@
-"""Reading WARC files (FastWARC): each HTTP response as a typed Page, and every record that
-cannot be one as a Skipped entry saying why, so one bad record never ends a run.
+"""Reading WARC files: each HTTP response as a typed Page, and every record that cannot be
+one as a Skipped entry saying why, so one bad record never ends a run.
 
-- `.warc` and `.warc.gz` (one gzip member per record, or one for the whole file), told by
-  content; stdin is spooled to a temporary file first (resuming needs to seek).
-- A damaged stretch (a bad gzip member, garbage between records) is reported once, at the
-  offset where reading failed, and reading resumes at the next gzip member or `WARC/`
-  header line that parses; a record cut short (a truncated file) is reported as such.
+- `.warc` and `.warc.gz` (one gzip member per record, or one for the whole file, or a mix),
+  told at each offset by its bytes; gzip members are inflated by FastWARC's gzip reader
+  (zlib where that cannot say where a member ends); stdin is spooled to a temporary file
+  first (resuming needs to seek).
+- A record is checked against what follows it: its content block must end inside its
+  gzip member, followed by the blank line that ends a record and then the next record or
+  the end; else (a Content-Length too large or too small) it is a damaged record, never a
+  Page, and the records it would have swallowed are read.
+- A damaged stretch (a bad or cut gzip member, junk, a cut record header) is reported once
+  with its offsets, and reading resumes at the next gzip member that inflates to a WARC
+  record or the next `WARC/1.x` line, at any offset (the start of a file included).
 - Response records with an HTTP message give a Page: status, Content-Type, charset and the
   payload with its Transfer-Encoding and Content-Encoding undone (capped: a payload over the
   size limit is refused, unread when its length says so). Revisits, resource records and
