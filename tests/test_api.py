@@ -18,7 +18,7 @@ PUBLIC = {
     # errors
     "ScraperError", "InputError", "EmptyInputError", "BinaryInputError", "DecodeError",
     "PageTooLargeError", "NoArticleError", "RulesError", "ModelError", "OutputError",
-    "StateError", "CacheError", "LockedError", "FetchError", "RobotsBlocked",
+    "StateError", "CacheError", "ClusterError", "LockedError", "FetchError", "RobotsBlocked",
     "ArchiveError", "ExtractTimeout", "ScraperWarning", "DecodeWarning",
     # extraction
     "Extractor", "ExtractOptions", "default_extractor", "extract_html", "clean_text",
