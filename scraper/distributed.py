@@ -22,13 +22,14 @@ tasks.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import multiprocessing
 import os
 import shutil
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,7 +39,8 @@ from distributed import Client, LocalCluster
 from .archive.read import record_offsets
 from .archive.run import WarcOutcome, WarcSummary, run_warc
 from .config import PoolSettings
-from .errors import ScraperError
+from .crawl.lock import output_lock
+from .errors import ClusterError, ScraperError
 from .extractor import Extractor
 from .pool import InlineExtraction, open_extraction
 from .store import RecordWriter
@@ -119,40 +121,86 @@ def run_warc_dask(paths: list[Path], out_dir: Path, *, extractor: Extractor,
     """Extract WARC files on the Dask cluster at `address` ("local": a LocalCluster of
     `settings.jobs` worker processes) into `out_dir`; `on_line` hears of each record that
     was not written, in input order; `partition_records` overrides the partition size.
-    ScraperError when the cluster cannot be reached or a task fails."""
+    Holds the folder's lock (LockedError when another run holds it) and removes the
+    partition folders of runs that died. ScraperError when the cluster cannot be reached;
+    ClusterError when it loses its workers (or the data scattered to them) or a task
+    fails: the partitions merged before are kept."""
     settings = settings or PoolSettings()
     out_dir = Path(out_dir).resolve()
-    writer = RecordWriter(out_dir)
-    run_dir = out_dir / PARTS / uuid.uuid4().hex
+    # The folder's lock (as a crawl's): with it held, every other run's parts are a dead
+    # run's (a client killed mid-run), removed here.
+    with output_lock(out_dir), _quiet_dask():
+        _remove_dead_parts(out_dir)
+        writer = RecordWriter(out_dir)
+        run_dir = out_dir / PARTS / uuid.uuid4().hex
+        try:
+            return _run(paths, writer, run_dir, extractor, settings, address, on_line,
+                        partition_records)
+        finally:
+            shutil.rmtree(run_dir, ignore_errors=True)
+            try:
+                os.rmdir(out_dir / PARTS)
+            except OSError:
+                pass
+
+
+def _run(paths: list[Path], writer: RecordWriter, run_dir: Path, extractor: Extractor,
+         settings: PoolSettings, address: str, on_line: Callable[[str], None] | None,
+         partition_records: int | None) -> WarcSummary:
     names = [str(Path(p).resolve()) for p in paths]
     summary = WarcSummary()
-    try:
-        with _client(address, settings.jobs) as client:
-            workers = max(1, len(client.scheduler_info().get("workers", {})))
-            setup = client.scatter(extractor, broadcast=True)
-            offsets = _gather(client, client.map(record_offsets, names, pure=False))
-            tasks = partitions(names, offsets, workers, partition_records)
-            futures = client.map(extract_partition, tasks, extractor=setup, settings=settings,
-                                 parts_dir=str(run_dir), pure=False)
-            for future in futures:   # committed in input order, whatever order they finish
+    with _client(address, settings.jobs) as client:
+        workers = max(1, len(client.scheduler_info().get("workers", {})))
+        setup = client.scatter(extractor, broadcast=True)
+        offsets = _gather(client, client.map(record_offsets, names, pure=False))
+        tasks = partitions(names, offsets, workers, partition_records)
+        futures = client.map(extract_partition, tasks, extractor=setup, settings=settings,
+                             parts_dir=str(run_dir), pure=False)
+        done = 0
+        for future in futures:   # committed in input order, whatever order they finish
+            try:
                 (result,) = _gather(client, [future])
-                for line in result.lines:
-                    if on_line is not None:
-                        on_line(line)
-                merged = writer.adopt(result.folder)
-                written = sum(r.status == "written" for r in merged)
-                part = result.summary
-                part.duplicate += part.written - written
-                part.written = written
-                summary.merge(part)
-                shutil.rmtree(result.folder, ignore_errors=True)
-    finally:
-        shutil.rmtree(run_dir, ignore_errors=True)
-        try:
-            os.rmdir(out_dir / PARTS)
-        except OSError:
-            pass
+            except ClusterError as err:
+                raise ClusterError(f"{err}; {done} of {len(tasks)} partitions were merged "
+                                   "and are kept, a rerun adds the rest") from None
+            for line in result.lines:
+                if on_line is not None:
+                    on_line(line)
+            merged = writer.adopt(result.folder)
+            written = sum(r.status == "written" for r in merged)
+            part = result.summary
+            part.duplicate += part.written - written
+            part.written = written
+            summary.merge(part)
+            shutil.rmtree(result.folder, ignore_errors=True)
+            done += 1
     return summary
+
+
+def _remove_dead_parts(out_dir: Path) -> None:
+    """Remove the partition folders that runs killed before their end left behind."""
+    parts = out_dir / PARTS
+    if parts.is_dir():
+        for run in parts.iterdir():
+            shutil.rmtree(run, ignore_errors=True)
+
+
+# The loggers whose ERROR lines a lost worker sets off (a raw line each, with tracebacks):
+# the run says what happened in one line instead.
+_LOGGERS = ("distributed", "tornado", "asyncio")
+
+
+@contextlib.contextmanager
+def _quiet_dask() -> Iterator[None]:
+    loggers = [logging.getLogger(name) for name in _LOGGERS]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels):
+            logger.setLevel(level)
 
 
 def _gather(client: Client, futures: list) -> list:
@@ -161,7 +209,20 @@ def _gather(client: Client, futures: list) -> list:
     except ScraperError:
         raise
     except Exception as err:  # noqa: BLE001 - a worker lost, a task that raised
-        raise ScraperError(f"Dask task failed: {type(err).__name__}: {err}") from err
+        raise ClusterError(f"the Dask cluster failed: {_cause(err)}") from err
+
+
+def _cause(err: Exception) -> str:
+    """What went wrong on the cluster, in a few words."""
+    name = type(err).__name__
+    text = str(err).splitlines()[0] if str(err) else ""
+    if name == "KilledWorker":
+        return "its workers died while running a partition (killed, or out of memory)"
+    if name in ("FutureCancelledError", "CancelledError") or "forgotten" in text \
+            or "lost" in text.lower():
+        return ("it lost its workers, and with them the data scattered to them "
+                f"({name})")
+    return f"{name}: {text}"[:300]
 
 
 class _client:  # noqa: N801 - a context manager used like a function
@@ -179,7 +240,7 @@ class _client:  # noqa: N801 - a context manager used like a function
                 with dask.config.set({"distributed.worker.daemon": False}):
                     self.cluster = LocalCluster(n_workers=max(1, self.jobs), threads_per_worker=1,
                                                 processes=True, dashboard_address=None,
-                                                silence_logs=logging.ERROR)
+                                                silence_logs=logging.CRITICAL)
                 self.client = Client(self.cluster)
             else:
                 self.client = Client(self.address, timeout=30)

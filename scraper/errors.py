@@ -15,6 +15,7 @@ ScraperError                  str(err) is one line fit to show a user as is
 ├── StateError                the crawl state cannot be opened, read or written (names the file)
 ├── CacheError                the HTTP cache folder cannot be created or written (names it)
 ├── LockedError               another crawl holds the state's or the output folder's lock
+├── ClusterError              the Dask cluster lost workers or data mid-run (partitions merged so far kept)
 └── FetchError                a URL could not be fetched (`url`, `reason`, `status`)
     ├── RobotsBlocked         robots.txt forbids the URL
     ├── AddressBlocked        its host (or a redirect's) is at a private address nobody named
@@ -95,6 +96,12 @@ class CacheError(ScraperError):
 
 class LockedError(ScraperError):
     """Another crawl holds the lock on the state or on the output folder."""
+
+
+class ClusterError(ScraperError):
+    """A `scrape warc --dask` run lost its Dask workers or the data scattered to them, or a
+    task failed; the partitions merged into the folder before it are kept (a rerun dedupes
+    them)."""
 
 
 class FetchError(ScraperError):

@@ -18,8 +18,8 @@ PUBLIC = {
     # errors
     "ScraperError", "InputError", "EmptyInputError", "BinaryInputError", "DecodeError",
     "PageTooLargeError", "NoArticleError", "RulesError", "ModelError", "OutputError",
-    "StateError", "CacheError", "LockedError", "FetchError", "RobotsBlocked", "AddressBlocked",
-    "OffsiteError",
+    "StateError", "CacheError", "ClusterError", "LockedError", "FetchError", "RobotsBlocked",
+    "AddressBlocked", "OffsiteError",
     "ArchiveError", "ExtractTimeout", "ScraperWarning", "DecodeWarning",
     # extraction
     "Extractor", "ExtractOptions", "default_extractor", "extract_html", "clean_text",

@@ -4,8 +4,12 @@ single process writes, byte for byte, and reports the same records; without the 
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -24,7 +28,8 @@ A = "https://news.example/2024/05/"
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+    """The records and their index (not the folder's lock file)."""
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if not p.name.startswith(".")}
 
 
 @pytest.fixture
@@ -107,3 +112,64 @@ def test_bare_dask_runs_a_local_cluster(archives, tmp_path):
     assert snapshot(tmp_path / "dask") == snapshot(tmp_path / "single")
     assert single.stderr.splitlines()[-1].split(" -> ")[0] == \
         spread.stderr.splitlines()[-1].split(" -> ")[0]
+def test_the_folder_lock_and_a_dead_runs_parts(archives, tmp_path):
+    distributed = pytest.importorskip("scraper.distributed", reason="the dask extra is not installed")
+    from scraper import LockedError
+    from scraper.crawl.lock import output_lock
+
+    out = tmp_path / "out"
+    dead = out / ".parts" / "0123abcd" / "00000"        # a client killed mid-run left this
+    dead.mkdir(parents=True)
+    (dead / "000_0000000000000000.txt").write_text("half a run", encoding="utf-8")
+    with output_lock(out):                               # another run writes there: nothing done
+        with pytest.raises(LockedError):
+            distributed.run_warc_dask([archives[1]], out, extractor=Extractor(), address="local",
+                                      settings=PoolSettings(jobs=2))
+        result = CliRunner().invoke(main, ["warc", "--dask", "local", "-o", str(out), str(archives[1])])
+        assert result.exit_code == 3 and "another run is writing to this folder" in result.stderr
+    assert dead.exists()
+    summary = distributed.run_warc_dask([archives[1]], out, extractor=Extractor(), address="local",
+                                        settings=PoolSettings(jobs=2))
+    assert summary.written == 7
+    assert not (out / ".parts").exists()                 # the dead run's parts removed too
+
+
+def _children(pid: int) -> list[int]:
+    kids: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        kids += [int(k) for k in (task / "children").read_text().split()]
+    return kids
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="finds the workers in /proc")
+def test_losing_every_worker_is_one_line_and_exit_1(tmp_path):
+    pytest.importorskip("scraper.distributed", reason="the dask extra is not installed")
+    recs = []
+    for n in range(12):
+        recs += [response(A + f"{n}.html", story(n)), response(A + f"slow{n}.html", hostile_page())]
+    path = write_warc(tmp_path / "a.warc.gz", recs)
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "scraper.cli", "warc", "--dask", "local", "--jobs", "2",
+               "--page-timeout", "3", "--rules", str(slow_rules(tmp_path / "rules")), "-o", str(out),
+               str(path)]
+    proc = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not list((out / ".parts").glob("*/*")):
+            time.sleep(0.2)
+        time.sleep(1)
+        workers = [k for k in _children(proc.pid)
+                   if b"multiprocessing.spawn" in Path(f"/proc/{k}/cmdline").read_bytes()]
+        assert len(workers) == 2
+        for pid in workers:
+            os.kill(pid, signal.SIGKILL)
+        assert proc.wait(timeout=120) == 1
+    finally:
+        with contextlib.suppress(ProcessLookupError):   # the extraction processes the dead
+            os.killpg(proc.pid, signal.SIGKILL)         # workers left behind
+        stderr = proc.stderr.read() if proc.stderr else ""
+    lines = stderr.splitlines()
+    assert len(lines) == 1, stderr
+    assert lines[0].startswith("scrape: the Dask cluster failed: ")
+    assert "partitions were merged and are kept" in lines[0]

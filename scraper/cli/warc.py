@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -10,7 +11,8 @@ import click
 from ..archive.read import stdin_spool, warc_files
 from ..archive.run import WarcOutcome, WarcSource, WarcSummary, run_warc
 from ..config import PoolSettings
-from ..errors import ScraperError
+from ..crawl.lock import output_lock
+from ..errors import ClusterError, LockedError, ScraperError
 from ..extractor import Extractor
 from ..pool import open_extraction
 from ..record import Record
@@ -18,6 +20,7 @@ from ..store import RecordWriter
 from .common import (
     EXIT_FAILED,
     EXIT_INTERRUPTED,
+    EXIT_LOCKED,
     EXIT_OK,
     EXIT_USAGE,
     STDIO,
@@ -57,8 +60,12 @@ def warc_command(paths: tuple[str, ...], output: str, fmt: str, jobs: int,
     not HTTP or not HTML, pages with no article, extractions over --page-timeout) and the
     run goes on; it ends with a summary line on stderr.
 
+    With -o DIR the run holds the folder's lock (as `scrape crawl` does): a second run
+    on the same folder exits 3.
+
     Exit codes: 0 done (records that are not pages are only reported); 1 some record was
-    damaged or its extraction failed; 2 usage error.
+    damaged or its extraction failed, or the Dask cluster lost its workers; 2 usage error;
+    3 another run is writing to the folder.
     """
     sources: list[WarcSource | tuple[WarcSource, str]] = []
     for path in paths:
@@ -77,16 +84,17 @@ def warc_command(paths: tuple[str, ...], output: str, fmt: str, jobs: int,
     if dask_address is not None:
         _run_dask(dask_address, sources, output, settings, extractor)
         return
-    try:
-        writer = RecordWriter(output) if output != STDIO else None
-    except ScraperError as err:
-        fail(str(err))
     printed: list[Record] = []
     try:
-        with open_extraction(extractor, settings) as extraction:
-            summary = run_warc(sources, extraction, writer, on_outcome=_report,
-                               on_record=printed.append,
-                               max_bytes=extractor.options.max_page_bytes)
+        # One run per folder, as a crawl: two would each write every record.
+        with _folder_lock(output):
+            writer = RecordWriter(output) if output != STDIO else None
+            with open_extraction(extractor, settings) as extraction:
+                summary = run_warc(sources, extraction, writer, on_outcome=_report,
+                                   on_record=printed.append,
+                                   max_bytes=extractor.options.max_page_bytes)
+    except LockedError as err:
+        fail(f"{err}; exiting", EXIT_LOCKED)
     except ScraperError as err:
         fail(str(err))
     except KeyboardInterrupt:
@@ -94,6 +102,10 @@ def warc_command(paths: tuple[str, ...], output: str, fmt: str, jobs: int,
     if writer is None:
         print_records(printed, fmt)
     _finish(summary, writer.folder if writer else None)
+
+
+def _folder_lock(output: str) -> contextlib.AbstractContextManager[object]:
+    return contextlib.nullcontext() if output == STDIO else output_lock(output)
 
 
 def _report(outcome: WarcOutcome) -> None:
@@ -122,6 +134,10 @@ def _run_dask(address: str, sources: list[WarcSource | tuple[WarcSource, str]], 
         summary = distributed.run_warc_dask(paths, Path(output), extractor=extractor,
                                             settings=settings, address=address,
                                             on_line=warn)
+    except LockedError as err:
+        fail(f"{err}; exiting", EXIT_LOCKED)
+    except ClusterError as err:
+        fail(str(err), EXIT_FAILED)
     except ScraperError as err:
         fail(str(err))
     except KeyboardInterrupt:

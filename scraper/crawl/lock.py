@@ -6,7 +6,11 @@ import fcntl
 import os
 from pathlib import Path
 
-from ..errors import LockedError, ScraperError, StateError, os_reason
+from ..errors import LockedError, OutputError, ScraperError, StateError, os_reason
+
+# In an output folder (RecordWriter ignores dot files): `scrape crawl` and `scrape warc`
+# hold it while they write there, so two runs never write one folder.
+OUTPUT_LOCK = ".crawl.lock"
 
 
 class CrawlLock:
@@ -46,3 +50,9 @@ class CrawlLock:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
             self._fd = None
+
+
+def output_lock(folder: str | Path, what: str = "another run is writing to this folder") -> CrawlLock:
+    """The lock of an output folder (LockedError, message `FOLDER: what`, when another run
+    holds it; OutputError when it cannot be created)."""
+    return CrawlLock(Path(folder) / OUTPUT_LOCK, error=OutputError, what=f"{folder}: {what}")

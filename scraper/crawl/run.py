@@ -21,7 +21,6 @@ import functools
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from trafilatura.deduplication import Simhash
@@ -36,13 +35,12 @@ from ..pool import Extraction, open_extraction
 from ..rules.model import Rules, SiteRule
 from ..store import RecordWriter
 from .discover import discover_site
-from .lock import CrawlLock
+from .lock import CrawlLock, output_lock
 from .pages import PageOutcome, PageStatus, delay_lookup, fetch_page
 from .scope import all_named, site_scope
 from .state import CrawlState, UrlRow
 
 Event = Callable[..., None]
-OUTPUT_LOCK = ".crawl.lock"   # in the output folder; RecordWriter ignores dot files
 GONE_HTTP = (404, 410)        # a refreshed page answering these has been taken down
 
 
@@ -114,8 +112,7 @@ def run_crawl(options: CrawlOptions, *, extractor: Extractor | None = None,
     state_path = options.resolved_state_path()
     # One lock for the state, one in the output folder: two runs never share either.
     with CrawlLock(state_path.with_name(state_path.name + ".lock")), \
-            CrawlLock(Path(options.out_dir) / OUTPUT_LOCK, error=OutputError,
-                      what=f"{options.out_dir}: another crawl is writing to this folder"):
+            output_lock(options.out_dir, "another crawl is writing to this folder"):
         writer = RecordWriter(options.out_dir)
         capture = None if options.warc_dir is None else \
             Capture(WarcWriter(options.warc_dir, options.archive))
