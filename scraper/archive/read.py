@@ -242,7 +242,7 @@ class _Member(_Window):
             if keep is not None and keep > self.base:
                 gone = min(keep - self.base, len(self.data))
                 self.data, self.base = self.data[gone:], self.base + gone
-            self.data = self.data + out if self.data else out
+            self.data = self.data[:] + out if self.data else out  # [:]: bytes, for mypy
             if self._inflate.eof:
                 self.done = True
                 self.end = stop - len(self._inflate.unused_data)

@@ -227,7 +227,7 @@ def _shapes(lines: Sequence[str], signals: Sequence[RuleSignals]) -> np.ndarray:
     # Every date pattern holds a four-digit year, a clock time a colon, a time zone a
     # capital, a colon or the "ت" of توقيت and غرينتش.
     year = at.has_run(at.has(chars.DIGIT), 4)
-    for i in np.flatnonzero(dated & ((colons > 0) | (upper > 0) | year | at.count(at.codes == 0x62A) > 0)):
+    for i in np.flatnonzero(dated & ((colons > 0) | (upper > 0) | year | at.count(at.codes == 0x62A) > 0)).tolist():
         text = texts[i]
         times[i] = colons[i] > 0 and has_time(text)
         zones[i] = has_time_zone(text)
@@ -235,17 +235,17 @@ def _shapes(lines: Sequence[str], signals: Sequence[RuleSignals]) -> np.ndarray:
             has_date[i] = True
             name_date[i] = name_beside_date(text) is not None
     label_colon = np.zeros(n)
-    for i in np.flatnonzero(short & (colons > 0)):
+    for i in np.flatnonzero(short & (colons > 0)).tolist():
         label = _LABEL.match(texts[i])
         label_words = words(label.group(1)) if label else 0
         label_colon[i] = label_words if label_words <= 3 else 0
     short_items = np.zeros(n)
-    for i in np.flatnonzero(short & (item_marks >= MIN_ITEMS - 1)):
+    for i in np.flatnonzero(short & (item_marks >= MIN_ITEMS - 1)).tolist():
         items = [p for p in _ITEMS.split(texts[i]) if p]
         if len(items) >= MIN_ITEMS and max(map(words, items)) <= ITEM_WORDS:
             short_items[i] = len(items)
     hashtag = np.zeros(n, dtype=bool)
-    for i in np.flatnonzero(hashes):
+    for i in np.flatnonzero(hashes).tolist():
         hashtag[i] = _HASHTAG.search(texts[i]) is not None
     listed = np.zeros(n, dtype=bool)
     for i, text in enumerate(texts):  # a marker opens with a symbol or a digit

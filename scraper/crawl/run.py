@@ -28,7 +28,7 @@ from trafilatura.deduplication import Simhash
 from ..archive.capture import Capture
 from ..archive.write import WarcWriter
 from ..config import CrawlOptions
-from ..errors import FetchError, OffsiteError, OutputError, RulesError
+from ..errors import FetchError, OffsiteError, RulesError
 from ..extractor import Extractor, default_extractor
 from ..net.fetcher import Fetcher
 from ..pool import Extraction, open_extraction

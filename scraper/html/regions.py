@@ -126,7 +126,7 @@ def _heading_regions(blocks: Blocks, X: np.ndarray, first: np.ndarray,
     words = X[:, _COL["words"]]
     regions = []
     heading_block = np.isin(blocks.tag[blocks.element], _HEADING_TAGS)
-    for i in np.flatnonzero(words <= HEADING_WORDS):
+    for i in np.flatnonzero(words <= HEADING_WORDS).tolist():
         text = blocks.texts[i]
         kind = heading_kind(text, int(words[i]))
         if kind is None:

@@ -29,6 +29,7 @@ the bundled model records the data, parameters, seed and every model file's hash
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import json
 import sys
@@ -168,20 +169,20 @@ def train(*, corpora: Path = CORPORA, out: Path = FOLD_MODELS, bundled: Path = B
     out.mkdir(parents=True, exist_ok=True)
     for k in range(FOLDS):
         rest = [d for d in data if d.fold != k]
-        second = second_stage(rest, lambda m, k=k: stage1("", k, m))
+        second = second_stage(rest, functools.partial(stage1, "", k))
         model = _with_second(stage1("", k), second, {"fold": k, "folds": FOLDS, **_about(params)})
         written[f"fold{k}"] = out / f"blocks-fold{k}.json"
         model.save(written[f"fold{k}"])
         log(f"fold {k} model written: {time.perf_counter() - start:.0f} s")
     for corpus in NAMES if loco else ():
         rest = [d for d in data if d.page.corpus != corpus]
-        second = second_stage(rest, lambda m, c=corpus: stage1(c, m))
+        second = second_stage(rest, functools.partial(stage1, corpus))
         model = _with_second(stage1(corpus), second,
                              {"held_out_corpus": corpus, **_about(params)})
         written[f"loco-{corpus}"] = out / f"blocks-loco-{corpus}.json"
         model.save(written[f"loco-{corpus}"])
         log(f"model without {corpus} written: {time.perf_counter() - start:.0f} s")
-    second = second_stage(data, lambda m: stage1("", m))
+    second = second_stage(data, functools.partial(stage1, ""))
     full = _with_second(stage1(""), second, _about(params))
     full.save(bundled)
     write_manifest(bundled, [(d.page, (d.X, d.labels, d.weights)) for d in data], params,
