@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import click
 
-from ..clean.repeats import RepeatIndex, document_lines
+from ..clean.repeats import PageKeys, RepeatIndex, document_keys
 from ..config import PoolSettings
 from ..errors import InputError, ScraperError
 from ..extractor import Extractor
@@ -25,6 +25,7 @@ from .common import (
     jobs_option,
     output_option,
     print_records,
+    repeats_option,
     warn,
     warnings_to,
 )
@@ -35,8 +36,7 @@ from .inputs import Input, check_paths, iter_inputs
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @output_option
 @format_option("clean")
-@click.option("--repeats/--no-repeats", default=True, show_default=True,
-              help="Drop lines that recur on many pages of a folder (one site's pages).")
+@repeats_option
 @jobs_option
 @extractor_option
 def clean(paths: tuple[str, ...], output: str, fmt: str, repeats: bool, jobs: int,
@@ -121,9 +121,10 @@ def _extracted(inputs: list[Input | InputError], indexes: dict[str | None, Repea
 
 
 def _repeat_indexes(inputs: list[Input | InputError]) -> dict[str | None, RepeatIndex]:
-    """One repetition index per folder given on the command line."""
-    groups: dict[str, list[list[str]]] = defaultdict(list)
+    """One repetition index per folder given on the command line: its text lines and its
+    HTML pages' blocks."""
+    groups: dict[str, list[PageKeys]] = defaultdict(list)
     for item in inputs:
         if isinstance(item, Input) and item.group is not None:
-            groups[item.group].append(document_lines(item.data))
+            groups[item.group].append(document_keys(item.data))
     return {group: RepeatIndex(pages) for group, pages in groups.items()}
