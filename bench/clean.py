@@ -11,9 +11,13 @@ git revision --previous, run from an export of it in a separate process), in the
   of the record's body (WCXB's reference holds no headline);
 - the seeds: K lines kept in order, D lines dropped, headlines first, as
   ../shared/tools/seedcheck.py counts them, each seed cleaned by its fold model;
-- throughput (MB/s on one core, readability dumps, the bundled model) and peak traced memory.
+- throughput (CPU time on one core, readability pages, the bundled model): pages/s and
+  MB/s of `clean_text` on the `dirty.txt` dumps beside `trafilatura.extract` on the same
+  pages' `page.html`, the two taking turns page by page in this process, and the ratio;
+  peak traced memory.
 
     python bench/clean.py [--models build/models] [--previous REV] [--worst N]
+    python bench/clean.py --speed-only [--rounds N]   # throughput alone (no fold models)
 """
 
 from __future__ import annotations
@@ -116,6 +120,34 @@ def seed_score(pages: list[text_corpora.Page], records: list[str]) -> str:
     return f"K kept {kept}/{keep}, D dropped {dropped}/{drop}, titles {titles}/{len(pages)}"
 
 
+def throughput(pages: list[text_corpora.Page], dumps: dict[str, str], extractor: Extractor,
+               rounds: int) -> str:
+    """Pages/s and MB/s of the cleaner on the pages' dumps and of trafilatura.extract on
+    their HTML, in CPU time, the two taking turns on each page; and the ratio."""
+    import trafilatura
+
+    html = {page.key: page.html() for page in pages}
+    for page in pages[:3]:  # warm up both (first-use tables, lazy imports)
+        clean(dumps[page.key], extractor)
+        trafilatura.extract(html[page.key])
+    ours = theirs = 0.0
+    for _ in range(rounds):
+        for page in pages:
+            started = time.process_time()
+            clean(dumps[page.key], extractor)
+            ours += time.process_time() - started
+            started = time.process_time()
+            trafilatura.extract(html[page.key])
+            theirs += time.process_time() - started
+    n = len(pages) * rounds
+    text_mb = rounds * sum(len(dumps[p.key].encode("utf-8")) for p in pages) / 1e6
+    html_mb = rounds * sum(len(html[p.key]) for p in pages) / 1e6
+    return (f"cleaner {n / ours:.0f} pages/s, {text_mb / ours:.2f} MB/s of dumps; "
+            f"trafilatura.extract {n / theirs:.0f} pages/s, {html_mb / theirs:.2f} MB/s of HTML; "
+            f"cleaner/trafilatura pages/s {theirs / ours:.2f}x "
+            f"({len(pages)} readability pages x {rounds}, CPU time, taking turns)")
+
+
 def main() -> int:
     warnings.filterwarnings("ignore", message=".*undecodable byte")  # DecodeWarning: a few corpus pages
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -124,15 +156,23 @@ def main() -> int:
     ap.add_argument("--previous", default=PREVIOUS, help="git revision of the previous cleaner")
     ap.add_argument("--no-previous", action="store_true", help="skip the previous cleaner")
     ap.add_argument("--worst", type=int, default=0, help="list the N readability pages with the lowest F1")
+    ap.add_argument("--speed-only", action="store_true",
+                    help="throughput beside trafilatura only (bundled model; no F1, no fold models)")
+    ap.add_argument("--rounds", type=int, default=3, help="rounds of the throughput run")
     args = ap.parse_args()
     if not text_corpora.CORPORA.is_dir():
         print(f"corpora not found: {text_corpora.CORPORA}", file=sys.stderr)
         return 2
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core, as the previous cleaner
     rules = load_rules()
+    bundled = Extractor(rules)
+    if args.speed_only:
+        readability = text_corpora.readability()
+        dumps = {page.key: page.dump() for page in readability}
+        print("throughput: " + throughput(readability, dumps, bundled, args.rounds))
+        return 0
     folds = [Extractor(rules, line_model=Classifier.load(args.models / f"lines-fold{k}.json"))
              for k in range(FOLDS)]
-    bundled = Extractor(rules)
     corpora = {name: list(reader()) for name, reader in (
         ("readability", text_corpora.readability), ("trafilatura", text_corpora.trafilatura),
         ("wcxb", text_corpora.wcxb), ("seeds", text_corpora.seeds))}
@@ -147,10 +187,7 @@ def main() -> int:
 
     readability = corpora["readability"]
     size = sum(len(dumps[page.key].encode("utf-8")) for page in readability)
-    started = time.perf_counter()
-    for page in readability:
-        clean(dumps[page.key], bundled)
-    elapsed = time.perf_counter() - started
+    speed = throughput(readability, dumps, bundled, args.rounds)
     tracemalloc.start()  # a second pass: tracing slows Python down, so it is not timed
     for page in readability:
         clean(dumps[page.key], bundled)
@@ -178,10 +215,10 @@ def main() -> int:
     print("seeds (each by the fold model that never saw it)")
     for label, pick in systems[1:]:
         print(f"  {label:26} {seed_score(corpora['seeds'], [pick(pg, o, p)[0] for pg, o, p in rows('seeds')])}")
-    print(f"throughput (readability dumps, one core): line model {size / 1e6 / elapsed:.2f} MB/s "
-          f"({len(readability) / elapsed:.0f} pages/s), peak traced memory {peak / 1e6:.1f} MB"
+    print(f"throughput: {speed}; peak traced memory {peak / 1e6:.1f} MB"
           + ("" if previous is None else
-             f"; previous cleaner {size / 1e6 / previous_seconds:.2f} MB/s "
+             f"; previous cleaner (wall time, its own process) "
+             f"{size / 1e6 / previous_seconds:.2f} MB/s "
              f"({len(readability) / previous_seconds:.0f} pages/s)"))
     if args.worst:
         scored = sorted((token_f1([(pg.gold, o[0])]).f1, pg.id) for pg, o, _ in rows("readability"))

@@ -74,6 +74,12 @@ def snippet_score(cases: Iterable[tuple[list[str], list[str], str]]) -> Score:
     return Score(p, r, 2 * p * r / (p + r) if p + r else 0.0, pages)
 
 
+def leaked(cases: Iterable[tuple[list[str], list[str], str]]) -> int:
+    """How many `without` snippets (boilerplate) the extractions hold, over all cases."""
+    return sum(_folded(snippet) in _folded(extraction)
+               for _, without, extraction in cases for snippet in without)
+
+
 def _words(text: str) -> Counter[str]:
     return Counter(_TOKEN.findall(text.lower()))
 

@@ -8,14 +8,14 @@
 Every error raised on purpose is a `ScraperError` (see `scraper.errors`).
 """
 
-__version__ = "0.1.0"
-
+from ._version import __version__ as __version__  # re-exported, not in __all__
 from .archive import Page, iter_warc
 from .clean.repeats import RepeatIndex
 from .config import ArchiveSettings, CrawlOptions, ExtractOptions, FetchSettings, PoolSettings
 from .crawl.pages import PageOutcome, PageStatus, fetch_pages
 from .crawl.run import CrawlSummary, run_crawl
 from .errors import (
+    AddressBlocked,
     ArchiveError,
     BinaryInputError,
     CacheError,
@@ -28,6 +28,7 @@ from .errors import (
     LockedError,
     ModelError,
     NoArticleError,
+    OffsiteError,
     OutputError,
     PageTooLargeError,
     RobotsBlocked,
@@ -50,6 +51,7 @@ from .rules import Rules, SiteRule, load_rules
 from .store import RecordWriter, WriteResult
 
 __all__ = [
+    "AddressBlocked",
     "ArchiveError",
     "ArchiveSettings",
     "BinaryInputError",
@@ -70,6 +72,7 @@ __all__ = [
     "LockedError",
     "ModelError",
     "NoArticleError",
+    "OffsiteError",
     "OutputError",
     "PageOutcome",
     "PageStatus",

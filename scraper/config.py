@@ -7,11 +7,12 @@ deadline) are computed here, so library and CLI agree.
 
 from __future__ import annotations
 
-import importlib.metadata
 import os
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ._version import __version__
 from .errors import StateError
 
 STATE_FILE = "crawl-state.sqlite"
@@ -21,15 +22,7 @@ DECODED_FACTOR = 4
 ATTEMPT_TIMEOUTS = 3
 MIN_ATTEMPT_SECONDS = 60.0
 
-
-def _version() -> str:
-    try:
-        return importlib.metadata.version("scraper")
-    except importlib.metadata.PackageNotFoundError:
-        return "0"
-
-
-DEFAULT_USER_AGENT = f"scraper/{_version()} (news article crawler; robots.txt obeyed)"
+DEFAULT_USER_AGENT = f"scraper/{__version__} (news article crawler; robots.txt obeyed)"
 
 
 @dataclass(frozen=True)
@@ -101,6 +94,12 @@ class FetchSettings:
     respect_robots: bool = True
     cache_dir: Path | None = None         # the HTTP cache folder; None: no cache
     offline: bool = False
+    # Connect to loopback, private and link-local addresses of hosts nobody named (the
+    # address guard, `scraper.net.guard`, is off): for testing against local servers.
+    allow_private: bool = False
+    # host, port -> the host's IP addresses (as strings); None: the system's resolver
+    resolver: Callable[[str, int], Awaitable[list[str]]] | None = field(default=None,
+                                                                        repr=False)
 
     @property
     def attempt_deadline(self) -> float:

@@ -16,7 +16,9 @@ ScraperError                  str(err) is one line fit to show a user as is
 ├── CacheError                the HTTP cache folder cannot be created or written (names it)
 ├── LockedError               another crawl holds the state's or the output folder's lock
 └── FetchError                a URL could not be fetched (`url`, `reason`, `status`)
-    └── RobotsBlocked         robots.txt forbids the URL
+    ├── RobotsBlocked         robots.txt forbids the URL
+    ├── AddressBlocked        its host (or a redirect's) is at a private address nobody named
+    └── OffsiteError          it (or a redirect) leaves the crawl's hosts (`target`)
 
 Warnings (not raised: issued with `warnings.warn`, so a caller may filter or record them):
 
@@ -107,6 +109,28 @@ class FetchError(ScraperError):
 
 class RobotsBlocked(FetchError):
     """robots.txt disallows the URL for our user agent (final: not retried)."""
+
+
+class AddressBlocked(FetchError):
+    """The URL's host, or the host a redirect leads to, resolves to a loopback, private,
+    link-local, unique-local or unspecified address and was not named by the user (a
+    command-line URL, a rule's domains or crawl URLs): nothing was sent (final). `host` and
+    `address` say which (the guard under the fetcher raises it with the host as `url`; the
+    fetcher raises it again for the URL asked)."""
+
+    def __init__(self, url: str, reason: str, *, host: str = "", address: str = "") -> None:
+        self.host, self.address = host, address
+        super().__init__(url, reason)
+
+
+class OffsiteError(FetchError):
+    """The URL, or a redirect on the way, leads to `target`, a host outside the crawl's
+    scope (its rule's domains and crawl hosts): not fetched (final)."""
+
+    def __init__(self, url: str, target: str) -> None:
+        self.target = target
+        where = "" if target == url else f"redirected to {target}: "
+        super().__init__(url, f"{where}offsite: not one of the site's hosts")
 
 
 class ScraperWarning(UserWarning):

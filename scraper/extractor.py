@@ -37,19 +37,23 @@ class Extractor:
     when a folder or file is invalid. `block_model` is the block classifier of the generic
     HTML path and `line_model` the line classifier of the text cleaner (each a
     `scraper.model.Classifier`, e.g. `Classifier.load(path)`; default: the bundled ones,
-    each read once per process); ModelError when a bundled file is unreadable.
+    each read once per process); `region_model` decides the generic path's regions whole
+    (teaser lists, comment sections: `scraper.html.regions`; default: the bundled one).
+    ModelError when a bundled file is unreadable.
     """
 
-    __slots__ = ("rules", "options", "block_model", "line_model")
+    __slots__ = ("rules", "options", "block_model", "line_model", "region_model")
     rules: Rules
     options: ExtractOptions
     block_model: Classifier
     line_model: Classifier
+    region_model: Classifier
 
     def __init__(self, rules: Rules | str | os.PathLike[str] | None = None, *,
                  options: ExtractOptions | None = None,
                  block_model: Classifier | None = None,
-                 line_model: Classifier | None = None) -> None:
+                 line_model: Classifier | None = None,
+                 region_model: Classifier | None = None) -> None:
         loaded = rules if isinstance(rules, Rules) else load_rules(rules)
         object.__setattr__(self, "rules", loaded)
         object.__setattr__(self, "options", options or ExtractOptions())
@@ -57,17 +61,21 @@ class Extractor:
                            bundled("blocks") if block_model is None else block_model)
         object.__setattr__(self, "line_model",
                            bundled("lines") if line_model is None else line_model)
+        object.__setattr__(self, "region_model",
+                           bundled("regions") if region_model is None else region_model)
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"Extractor is immutable (cannot set {name!r})")
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Sent whole to worker processes: rebuilt through __init__ (slots are read-only).
-        return (_rebuild, (self.rules, self.options, self.block_model, self.line_model))
+        return (_rebuild, (self.rules, self.options, self.block_model, self.line_model,
+                           self.region_model))
 
     def __repr__(self) -> str:
         return (f"Extractor(rules={str(self.rules.path)!r}, options={self.options!r}, "
-                f"block_model={self.block_model.name!r}, line_model={self.line_model.name!r})")
+                f"block_model={self.block_model.name!r}, line_model={self.line_model.name!r}, "
+                f"region_model={self.region_model.name!r})")
 
     def extract_html(self, html: str | bytes, *, url: str | None = None,
                      charset: str | None = None, repeats: RepeatIndex | None = None) -> Record:
@@ -82,7 +90,8 @@ class Extractor:
         large) and NoArticleError when the page holds no article text.
         """
         return _extract_html(html, rules=self.rules, options=self.options,
-                             model=self.block_model, url=url, charset=charset, repeats=repeats)
+                             model=self.block_model, region_model=self.region_model, url=url,
+                             charset=charset, repeats=repeats)
 
     def clean_text(self, text: str | bytes, *, source: str | None = None, url: str | None = None,
                    repeats: RepeatIndex | None = None) -> Record:
@@ -116,8 +125,9 @@ class Extractor:
 
 
 def _rebuild(rules: Rules, options: ExtractOptions, block_model: Classifier,
-             line_model: Classifier) -> Extractor:
-    return Extractor(rules, options=options, block_model=block_model, line_model=line_model)
+             line_model: Classifier, region_model: Classifier) -> Extractor:
+    return Extractor(rules, options=options, block_model=block_model, line_model=line_model,
+                     region_model=region_model)
 
 
 _DEFAULT: list[Extractor] = []

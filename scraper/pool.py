@@ -40,7 +40,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .clean.repeats import RepeatIndex
 from .config import PoolSettings
@@ -66,7 +66,12 @@ class _Task:
     group: str | None = None  # the folder or site whose repetition index applies
 
 
-def _context() -> multiprocessing.context.BaseContext:
+if TYPE_CHECKING:  # the two start methods the pool uses (BaseContext declares no Process);
+    # ForkServerContext does not exist where there is no forkserver, hence only for mypy
+    _Context = multiprocessing.context.ForkServerContext | multiprocessing.context.SpawnContext
+
+
+def _context() -> _Context:
     """forkserver: a fork of a small, clean server process that has imported the toolkit
     once (so a worker starts in milliseconds, and no thread or socket of the parent is
     inherited); spawn where there is no forkserver."""
@@ -130,6 +135,7 @@ def _worker(conn: Connection, start: bytes) -> None:
         collect.records = []
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
+            payload: Record | ScraperError
             try:
                 status, payload = "ok", _run(extractor, task, repeats)
             except ScraperError as err:
@@ -150,7 +156,7 @@ def _worker(conn: Connection, start: bytes) -> None:
 class _Worker:
     """One worker process and its end of the pipe."""
 
-    def __init__(self, ctx: multiprocessing.context.BaseContext, start: bytes) -> None:
+    def __init__(self, ctx: _Context, start: bytes) -> None:
         parent, child = ctx.Pipe()
         self.conn = parent
         # Only this worker's own objects are pickled here, in its driver thread: the

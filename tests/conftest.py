@@ -1,10 +1,15 @@
-"""Shared fixtures: the bundled rules' Extractor, the seed texts, and the shared corpora's
-location."""
+"""Shared fixtures: the bundled rules' Extractor, the seed texts, the shared corpora's
+location, and the rule that tests send traffic to loopback addresses only."""
 
 from __future__ import annotations
 
+import ipaddress
 import shutil
+import socket
+import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,6 +19,52 @@ from tests.crawl_sites import sites  # noqa: F401 - the crawl tests' fixture
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 SHARED = ROOT.parent / "shared"
+
+
+# Every attempt to connect to (or look up) anything but a loopback address, seen by a
+# Python audit hook before the socket acts; the attempt fails, and so does the test.
+OUTSIDE_LOOPBACK: list[tuple[str, Any]] = []
+# Every TCP connection attempt of the session, (host, port) in order: what a test may
+# check to show that nothing was connected to.
+CONNECTS: list[tuple[str, int]] = []
+
+
+def _loopback(host: object) -> bool:
+    if host in (None, "localhost", b"localhost"):
+        return True
+    if isinstance(host, bytes):
+        host = host.decode("ascii", "replace")
+    try:
+        ip = ipaddress.ip_address(str(host).split("%")[0])
+    except ValueError:
+        return False  # a name: looking it up asks a DNS server
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_loopback
+
+
+def _loopback_only(event: str, args: tuple[Any, ...]) -> None:
+    if event == "socket.connect":
+        sock, address = args
+        if sock.family in (socket.AF_INET, socket.AF_INET6):
+            CONNECTS.append((address[0], address[1]))
+        if sock.family in (socket.AF_INET, socket.AF_INET6) and not _loopback(address[0]):
+            OUTSIDE_LOOPBACK.append((event, address))
+            raise ConnectionRefusedError(f"tests connect to loopback addresses only: {address}")
+    elif event == "socket.getaddrinfo" and not _loopback(args[0]):
+        OUTSIDE_LOOPBACK.append((event, args[0]))
+        raise socket.gaierror(socket.EAI_NONAME, f"tests look up no names: {args[0]!r}")
+
+
+sys.addaudithook(_loopback_only)
+
+
+@pytest.fixture(autouse=True)
+def loopback_only() -> Iterator[None]:
+    """Fails a test that tried to connect outside 127.0.0.0/8 and ::1, or to look up a name."""
+    start = len(OUTSIDE_LOOPBACK)
+    yield
+    assert OUTSIDE_LOOPBACK[start:] == [], "traffic outside loopback attempted"
 
 
 @pytest.fixture(scope="session")

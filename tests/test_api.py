@@ -18,7 +18,8 @@ PUBLIC = {
     # errors
     "ScraperError", "InputError", "EmptyInputError", "BinaryInputError", "DecodeError",
     "PageTooLargeError", "NoArticleError", "RulesError", "ModelError", "OutputError",
-    "StateError", "CacheError", "LockedError", "FetchError", "RobotsBlocked",
+    "StateError", "CacheError", "LockedError", "FetchError", "RobotsBlocked", "AddressBlocked",
+    "OffsiteError",
     "ArchiveError", "ExtractTimeout", "ScraperWarning", "DecodeWarning",
     # extraction
     "Extractor", "ExtractOptions", "default_extractor", "extract_html", "clean_text",
@@ -108,3 +109,7 @@ def test_an_extractor_from_a_folder_with_a_bad_rule_is_a_rules_error(tmp_path: P
     (tmp_path / "bad.toml").write_text("name = 3\n", encoding="utf-8")
     with pytest.raises(scraper.RulesError, match="bad.toml"):
         scraper.Extractor(tmp_path)
+
+
+def test_the_package_ships_its_type_hints() -> None:
+    assert (Path(scraper.__file__).parent / "py.typed").is_file()

@@ -80,3 +80,30 @@ def test_dask_needs_an_output_folder(archives):
     pytest.importorskip("scraper.distributed", reason="the dask extra is not installed")
     result = CliRunner().invoke(main, ["warc", "--dask", "local", str(archives[1])])
     assert result.exit_code == 2 and "give -o DIR" in result.stderr
+
+
+def test_dask_without_an_address_is_a_local_cluster(archives, monkeypatch):
+    import scraper.cli.warc as warc_cli
+    seen: list[str] = []
+    monkeypatch.setattr(warc_cli, "_run_dask", lambda address, *args: seen.append(address))
+    runner = CliRunner()
+    path = str(archives[1])
+    for args in (["--dask", "-o", "out", path], ["-o", "out", path, "--dask"],
+                 ["--dask", "local", "-o", "out", path],
+                 ["--dask", "tcp://host:8786", "-o", "out", path]):
+        result = runner.invoke(main, ["warc", *args])
+        assert result.exit_code == 0, result.output
+    assert seen == ["local", "local", "local", "tcp://host:8786"]
+
+
+def test_bare_dask_runs_a_local_cluster(archives, tmp_path):
+    pytest.importorskip("scraper.distributed", reason="the dask extra is not installed")
+    runner = CliRunner()
+    single = runner.invoke(main, ["warc", "-j", "1", "-o", str(tmp_path / "single"),
+                                  str(archives[1])])
+    spread = runner.invoke(main, ["warc", "-j", "2", "--dask", "-o", str(tmp_path / "dask"),
+                                  str(archives[1])])
+    assert single.exit_code == spread.exit_code == 0, spread.output
+    assert snapshot(tmp_path / "dask") == snapshot(tmp_path / "single")
+    assert single.stderr.splitlines()[-1].split(" -> ")[0] == \
+        spread.stderr.splitlines()[-1].split(" -> ")[0]

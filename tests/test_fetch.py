@@ -12,6 +12,7 @@ import pytest
 
 from scraper import CacheError, FetchError, FetchSettings, RobotsBlocked
 from scraper.net.fetcher import Fetcher, parse_retry_after
+from scraper.net.hosts import HostSet
 from tests.siteserver import Page, SiteServer, gzip_bomb
 
 HTML = b"<html><body><p>hello</p></body></html>"
@@ -24,9 +25,14 @@ def settings(tmp_path: Path) -> FetchSettings:
                          max_bytes=1024 * 1024, max_decoded_bytes=2 * 1024 * 1024)
 
 
+def named(*urls: str) -> HostSet:
+    """The hosts of the URLs a test gives: named by the caller, as on a command line."""
+    return HostSet.of(urls=urls)
+
+
 def fetch(settings: FetchSettings, *urls: str) -> list:
     async def run() -> list:
-        async with Fetcher(settings) as fetcher:
+        async with Fetcher(settings, named_hosts=named(*urls)) as fetcher:
             out = []
             for url in urls:
                 try:
@@ -63,7 +69,7 @@ def test_429_retry_after_seconds_is_honoured_for_the_host(settings):
     busy = Page(b"slow down", status=429, headers={"Retry-After": "1"})
     with SiteServer({"/a": then(busy, Page(HTML)), "/b": Page(HTML)}) as srv:
         async def run() -> list:
-            async with Fetcher(settings) as fetcher:
+            async with Fetcher(settings, named_hosts=named(srv.url)) as fetcher:
                 return await asyncio.gather(fetcher.fetch(srv.url + "/a"), fetcher.fetch(srv.url + "/b"))
         a, b = asyncio.run(run())
     assert a.body == HTML and b.body == HTML
@@ -216,7 +222,7 @@ def test_per_host_delay_and_one_request_at_a_time(settings):
         urls = [s.url + f"/p{i}" for i in range(4) for s in (one, two)]
 
         async def run() -> list:
-            async with Fetcher(replace(settings, delay=0.2)) as fetcher:
+            async with Fetcher(replace(settings, delay=0.2), named_hosts=named(*urls)) as fetcher:
                 return await asyncio.gather(*(fetcher.fetch(u) for u in urls))
         results = asyncio.run(run())
     assert all(r.body == HTML for r in results)

@@ -117,7 +117,7 @@ def read_warc(path: str | os.PathLike[str] | BinaryIO, *, name: str | None = Non
             raise ArchiveError(f"{label}: cannot read: {err.strerror or err}") from err
         owned = True
     else:
-        fh, label, owned = path, name or getattr(path, "name", "<stream>"), False
+        fh, label, owned = path, name or str(getattr(path, "name", "<stream>")), False
     try:
         yield from _read(fh, str(label), start, stop, limit)
     finally:

@@ -22,9 +22,9 @@ MAX_INDEXED_PAGES = 5000  # in all, over every site of the run
 
 
 def site_indexes(sources: Iterable[WarcSource | tuple[WarcSource, str]], *,
-                 max_bytes: int | None = None) -> dict[str, RepeatIndex]:
-    """Site (the URL's host without `www.`, as `run.outcomes` groups pages) -> the RepeatIndex of its HTML pages in `sources`, for the sites
-    with at least MIN_PAGES pages. A file that cannot be read contributes nothing (the run
+                 max_bytes: int | None = None) -> dict[str | None, RepeatIndex]:
+    """Site (the URL's host without `www.`, as `run.outcomes` groups pages) -> the
+    RepeatIndex of its HTML pages in `sources`, for the sites with at least MIN_PAGES pages. A file that cannot be read contributes nothing (the run
     itself reports it); a file object is read from where it is and put back there."""
     pages: dict[str, list[PageKeys]] = defaultdict(list)
     indexed = 0

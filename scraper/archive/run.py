@@ -145,13 +145,14 @@ def run_warc(sources: Iterable[WarcSource | tuple[WarcSource, str]], extraction:
     for outcome in outcomes(entries(), extraction):
         if outcome.status == "extracted":
             summary.pages += 1
-            assert outcome.record is not None
+            record = outcome.record
+            assert record is not None  # an extracted outcome carries its record
             if writer is None:
                 if on_record is not None:
-                    on_record(outcome.record)
+                    on_record(record)
                 outcome = dataclasses.replace(outcome, status="written")
             else:
-                result = writer.write(outcome.record)
+                result = writer.write(record)
                 outcome = dataclasses.replace(outcome, status=result.status, file=result.name)
         elif outcome.status == "empty":
             summary.pages += 1

@@ -11,17 +11,23 @@ HTML path uses the same classes for its last pass over extracted lines.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+
+import numpy as np
 
 from ..rules.lexicon import Risk
 from ..rules.model import Rules, SiteRule
-from ..text.lines import has_text, is_sentence, list_marker, words
-from ..text.normalize import clean_line
-from .features import RuleSignals, rule_signals
+from ..text import chars
+from ..text.chars import TextLines, sentences_of, words_of
+from ..text.lines import list_marker
+from ..text.normalize import clean_lines, visible_lines
+from .features import RuleSignals, rule_signals, rule_signals_of
 from .repeats import RepeatIndex
 
 # This many consecutive lines opening with the same list marker make a list.
 LIST_RUN = 3
+# What a list marker opens with besides a digit (`text.lines.list_marker`).
+_MARKER_OPENS = frozenset("-+•*–·▪►▸◦(")
 
 
 class Kind(enum.Enum):
@@ -47,6 +53,17 @@ class Line:
     weight: float = 0.0    # the line's weight in the body search (`score.weigh`)
 
 
+def make_line(text: str, kind: Kind, words: int, sentence: bool,
+              signals: RuleSignals = RuleSignals(), listed: bool = False, content: float = 1.0,
+              weight: float = 0.0) -> Line:
+    """`Line(...)`, at a fraction of its cost: the cleaner makes a Line per line and pass,
+    and the frozen dataclass's constructor sets each field through object.__setattr__."""
+    line = object.__new__(Line)
+    line.__dict__.update(text=text, kind=kind, words=words, sentence=sentence, signals=signals,
+                         listed=listed, content=content, weight=weight)
+    return line
+
+
 def kind_of(signals: RuleSignals) -> Kind:
     """The kind the rules give a line."""
     if signals.dropped or signals.repeat == 2 or signals.media:
@@ -68,29 +85,46 @@ def classify(text: str, rules: Rules, site_rules: tuple[SiteRule, ...] = (),
 
 def split_lines(text: str, rules: Rules, site_rules: tuple[SiteRule, ...] = (),
                 repeats: RepeatIndex | None = None, *,
-                known: dict[str, RuleSignals] | None = None) -> list[Line]:
+                known: dict[str, Line] | None = None) -> list[Line]:
     """Clean and classify every line that holds text; blank and symbol-only lines go.
+    `known` keeps each line's classification (outside a list) across calls on versions
+    of one text under the same rules: a line's class depends on its text alone.
 
     The items of a run of LIST_RUN lines opening with the same list marker count as
     content however short (a changelog, numbered steps), unlike a menu's items.
     """
-    out = []
-    for raw in text.splitlines():
-        line = clean_line(raw)
-        if line and has_text(line):
-            signals = known.get(line) if known is not None else None
-            if signals is None:
-                signals = rule_signals(line, rules, site_rules, repeats)
-                if known is not None:
-                    known[line] = signals
-            out.append(Line(line, kind_of(signals), words(line), is_sentence(line), signals))
-    markers = [list_marker(line.text) for line in out]
+    cleaned = clean_lines(text.splitlines())
+    known = {} if known is None else known
+    # A known line holds text; of the others, those with a letter or digit (`has_text`).
+    fresh = [i for i, line in enumerate(cleaned) if line not in known]
+    if fresh:
+        shown = TextLines([cleaned[i] for i in fresh])
+        blank = {fresh[i] for i in np.flatnonzero(shown.count(shown.has(chars.WORD)) == 0)}
+        new = list(dict.fromkeys(cleaned[i] for i in fresh if i not in blank))
+        known.update(zip(new, _classified(new, rules, site_rules, repeats)))
+    out = [known[line] for line in cleaned if line in known]
+    markers = [list_marker(line.text) if line.text[:1] in _MARKER_OPENS
+               or line.text[:1].isdigit() else None for line in out]
     i = 0
     while i < len(out):
         j = i
         while j < len(out) and markers[j] is not None and markers[j] == markers[i]:
             j += 1
         if j - i >= LIST_RUN:
-            out[i:j] = [replace(line, listed=True) for line in out[i:j]]
+            out[i:j] = [make_line(line.text, line.kind, line.words, line.sentence,
+                                  line.signals, listed=True) for line in out[i:j]]
         i = max(j, i + 1)
     return out
+
+
+def _classified(lines: list[str], rules: Rules, site_rules: tuple[SiteRule, ...],
+                repeats: RepeatIndex | None) -> list[Line]:
+    """Each line with its rule signals, kind, words and sentence flag."""
+    if not lines:
+        return []
+    signals = rule_signals_of(lines, rules, site_rules, repeats)
+    n_words = words_of(TextLines(lines))  # of the line itself: a mark inside splits a word
+    shown = TextLines(visible_lines(lines))
+    sentence = sentences_of(shown, words_of(shown))
+    return [make_line(line, kind_of(s), w, sent, s)
+            for line, s, w, sent in zip(lines, signals, n_words.tolist(), sentence.tolist())]

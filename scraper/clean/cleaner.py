@@ -11,13 +11,14 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field, replace
 
+import numpy as np
+
 from ..errors import NoArticleError
 from ..model import Classifier
 from ..record import Record
 from ..rules.model import Rules, SiteRule
 from .assemble import assemble
 from .classify import Line, split_lines
-from .features import RuleSignals
 from .repeats import RepeatIndex
 from .score import score_lines
 
@@ -58,8 +59,8 @@ def clean_text(text: str, *, rules: Rules, model: Classifier, source: str | None
 
 @dataclass
 class _Known:
-    signals: dict[str, RuleSignals] = field(default_factory=dict)
-    shapes: dict[str, list[float]] = field(default_factory=dict)
+    lines: dict[str, Line] = field(default_factory=dict)
+    shapes: dict[str, tuple[np.ndarray, str]] = field(default_factory=dict)
 
 
 def read_lines(text: str, rules: Rules, *, url: str | None = None,
@@ -75,7 +76,7 @@ def read_lines(text: str, rules: Rules, *, url: str | None = None,
         by_url = rules.for_url(url)
         if by_url is not None and by_url not in site_rules:
             site_rules = (by_url, *site_rules)
-    known = memo.setdefault(_key(site_rules), _Known()).signals if memo is not None else None
+    known = memo.setdefault(_key(site_rules), _Known()).lines if memo is not None else None
     return split_lines(text, rules, site_rules, repeats, known=known), site_rules
 
 

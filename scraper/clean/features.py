@@ -23,19 +23,20 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..rules.model import Rules, SiteRule
-from ..text.bylines import MAX_ROLE_WORDS, byline_name, is_role_line, name_beside_date
+from ..text import chars
+from ..text.bylines import MAX_ROLE_WORDS, ROLE, byline_name, name_beside_date
+from ..text.chars import TextLines, sentences_of, words_of
 from ..text.dates import find_date, has_time, has_time_zone, is_date_line
 from ..text.headings import KINDS as HEADING_KINDS
-from ..text.headings import heading_kind
+from ..text.headings import heading_kinds
 from ..text.lines import (
     CLOSING_QUOTES,
-    clause_marks,
-    ends_sentence,
-    is_sentence,
+    HEADLINE_MAX_WORDS,
+    SENTENCE_PUNCT,
     list_marker,
     words,
 )
-from ..text.normalize import match_key, visible
+from ..text.normalize import match_keys, visible, visible_lines
 from .repeats import RepeatIndex
 
 
@@ -65,10 +66,43 @@ def rule_signals(line: str, rules: Rules, site_rules: tuple[SiteRule, ...] = (),
     )
 
 
+_NO_SIGNALS = RuleSignals()
+
+
+def rule_signals_of(lines: Sequence[str], rules: Rules, site_rules: tuple[SiteRule, ...] = (),
+                    repeats: RepeatIndex | None = None) -> list[RuleSignals]:
+    """`rule_signals` of each of many cleaned, non-blank lines; each check runs only on the
+    lines that can pass it (a date line holds a four-digit year, a byline a space, a file
+    name a dot, a lexicon string is short)."""
+    n = len(lines)
+    if any("\n" in line for line in lines):
+        return [rule_signals(line, rules, site_rules, repeats) for line in lines]
+    at = TextLines(lines)
+    dated = (at.lengths <= 80) & at.has_run(at.has(chars.DIGIT), 4)
+    spaced = at.count(at.has(chars.SPACE)) > 0
+    dotted = at.count(at.codes == 46) > 0
+    levels = repeats.levels(lines) if repeats is not None else [0] * n
+    entries = rules.lexicon.lookup_many(lines)
+    out = []
+    for i, line in enumerate(lines):
+        entry = entries[i]
+        dropped = any(rule.drops(line) for rule in site_rules)
+        date = bool(dated[i]) and is_date_line(line)
+        byline = bool(spaced[i]) and byline_name(line) is not None
+        media = bool(dotted[i]) and _MEDIA.match(visible(line)) is not None
+        if entry is None and not (dropped or levels[i] or date or byline or media):
+            out.append(_NO_SIGNALS)  # (frozen: one instance serves every plain line)
+        else:
+            out.append(RuleSignals(dropped=dropped, repeat=levels[i], date=date, byline=byline,
+                                   risk=int(entry.risk) if entry is not None else 0,
+                                   media=media))
+    return out
+
+
 # A prose line (the `prose` feature): a sentence of at least this many words.
 PROSE_LINE_WORDS = 10
-# A headline-like line has 2 to this many words and no final sentence or clause mark.
-HEADLINE_MAX_WORDS = 25
+# A headline-like line has 2 to HEADLINE_MAX_WORDS words (text.lines) and no final
+# sentence or clause mark.
 # A short line has fewer words than this and is no sentence (menu items, labels, teasers).
 SHORT_WORDS = 8
 # Distances to the nearest prose line are capped here (and say "none" at the cap).
@@ -96,9 +130,18 @@ _FILE = re.compile(rf"[\w.%-]+\.{_FILE_TYPES}(?:\?\S*)?$|\d{{2,4}}[x×]\d{{2,4}}
 _MEDIA = re.compile(rf"^\S*[\w%-]\.{_FILE_TYPES}(?:[?#]\S*)?$", re.I)
 _SEPARATOR = re.compile(r"(?:^|\s)[|·•/»›>~]+(?=\s|$)")
 _ITEMS = re.compile(r"\s*(?:[,،;؛|·•/]|\s[-–—]\s)\s*")
-_QUOTES = re.compile(r"[\"“”„«»「」『』]")  # not ’: it is the English apostrophe too
 _CLAUSE_ENDS = frozenset(":：,،;؛")
 _PUNCTUATION_ENDS = frozenset(".!?؟。！？…:：,،;؛") | frozenset(CLOSING_QUOTES)
+# Over the joined lines (`text.chars`): a line that is nothing but a domain, a file name
+# ending a token (`_FILE` searched in each token), a "www." anywhere.
+_DOMAIN_LINE = re.compile(_DOMAIN.pattern, re.M)
+# (`_FILE`'s two branches: its `[\w.%-]+` needs but one such character before the dot.)
+_FILE_EXT = re.compile(rf"\.(?<=[\w.%-]\.){_FILE_TYPES}(?:\?\S*)?(?=\s|$)", re.I)
+_FILE_SIZE = re.compile(r"\d{2,4}[x×]\d{2,4}", re.I)
+_WWW = re.compile(r"www\.")
+_SENTENCE_ENDS = frozenset(SENTENCE_PUNCT)
+# What a list marker opens with besides digits (`text.lines.list_marker`).
+_MARKER_OPENS = frozenset("-+•*–·▪►▸◦(")
 _LABEL = re.compile(r"^([^:：]{1,40})[:：]\s*\S")
 _HASHTAG = re.compile(r"(?:^|\s)#\w")
 _COPYRIGHT = re.compile(r"©|\(c\)|\bcopyright\b", re.I)
@@ -133,90 +176,147 @@ FEATURES: tuple[str, ...] = (
 _COLUMN = {name: i for i, name in enumerate(BASE)}
 
 
-def _shape(line: str, signals: RuleSignals) -> list[float]:
-    """The BASE features of one line, in BASE order."""
-    text = visible(line)
-    chars = len(text) or 1
-    n_words = words(text)
-    tokens = text.split()
-    non_space = chars - text.count(" ") or 1
-    upper, lower = sum(map(str.isupper, text)), sum(map(str.islower, text))
-    initials = [t[0] for t in tokens]
-    capitals = sum(map(str.isupper, initials))
-    cased = capitals + sum(map(str.islower, initials))
-    digits = sum(map(str.isdigit, text))
-    short = chars <= META_MAX_CHARS  # dates, bylines, file names, lists in a line are short
-    dated = short and digits > 0
-    final = text[-1:]
-    tail = text.rstrip(CLOSING_QUOTES)
-    sentence_end = ends_sentence(text)
-    sentence = is_sentence(text)
-    clauses = clause_marks(text)
-    if "/" in text or "www." in text:
-        url_share = min(1.0, sum(len(m.group(0)) for m in _URL.finditer(text)) / chars)
-    else:
-        url_share = 1.0 if len(tokens) == 1 and _DOMAIN.match(text) else 0.0
-    file_name = short and any(_FILE.search(t) for t in tokens)
-    has_date = dated and find_date(text) is not None
-    label = _LABEL.match(text) if short else None
-    label_words = words(label.group(1)) if label else 0
-    items = [p for p in _ITEMS.split(text) if p] if short else []
-    role = short and n_words <= MAX_ROLE_WORDS and is_role_line(text)
-    name_date = has_date and name_beside_date(text) is not None
-    heading = heading_kind(text, n_words)
+def _shapes(lines: Sequence[str], signals: Sequence[RuleSignals]) -> np.ndarray:
+    """The (lines, BASE) matrix of the lines' own features. The character counts come
+    from one table lookup per character, the patterns from one scan of the joined lines;
+    only the rarer checks (dates, labels, lists in a line, headings) run per line, and
+    only on the lines that can pass them."""
+    n = len(lines)
+    if any("\n" in line for line in lines):
+        raise ValueError("line features are of cleaned lines, which hold no line break")
+    texts = visible_lines(lines)
+    at = TextLines(texts)
+    length = at.lengths
+    space = at.has(chars.SPACE)
+    token_start = at.run_starts(~space)
+    n_tokens = at.count(token_start)
+    n_words = words_of(at)
+    upper, lower = at.count(at.has(chars.UPPER)), at.count(at.has(chars.LOWER))
+    capitals = at.count(token_start & at.has(chars.UPPER))
+    cased = capitals + at.count(token_start & at.has(chars.LOWER))
+    digits = at.count(at.has(chars.DIGIT))
+    letters = at.count(at.has(chars.ALPHA))
+    clauses = at.count(at.has(chars.CLAUSE_MARK))
+    size = np.maximum(length, 1).astype(np.float64)  # `chars`: an empty line counts one
+    non_space = size - at.count(at.codes == 32)
+    non_space[non_space == 0] = 1.0
+    short = size <= META_MAX_CHARS
+    dated = short & (digits > 0)
+    finals = [text[-1:] for text in texts]
+    tails = [text.rstrip(CLOSING_QUOTES) for text in texts]
+    sentence_end = np.array([tail[-1:] in _SENTENCE_ENDS for tail in tails], dtype=bool)
+    sentence = sentences_of(at, n_words)
+    # The patterns scan only the lines holding what each needs (a scan of all the text
+    # costs more than the few lines that can match).
+    slashed = (at.count(at.codes == 47) > 0) | (at.matched(_WWW) > 0)
+    url_chars = at.match_chars(_URL, slashed)
+    domain = (at.matched(_DOMAIN_LINE, (n_tokens == 1) & ~slashed) > 0)
+    url_share = np.where(slashed, np.minimum(1.0, url_chars / size), np.where(domain, 1.0, 0.0))
+    dots = at.count(at.codes == 46) > 0
+    sized = (digits >= 4) & (at.count(at.has(chars.TIMES)) > 0)
+    file_name = short & ((at.matched(_FILE_EXT, short & dots) > 0)
+                         | (at.matched(_FILE_SIZE, short & sized) > 0))
+    role = short & (n_words <= MAX_ROLE_WORDS)
+    role &= at.matched(ROLE, role) > 0
+    item_marks = at.count(at.has(chars.ITEM_MARK))
+    hashes = at.count(at.codes == 35)
+    copyright_sign = at.count(at.codes == 0xA9) > 0
+    colons = at.count(at.has(chars.COLON))
+    has_date, name_date = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    times, zones = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    # Every date pattern holds a four-digit year, a clock time a colon, a time zone a
+    # capital, a colon or the "ت" of توقيت and غرينتش.
+    year = at.has_run(at.has(chars.DIGIT), 4)
+    for i in np.flatnonzero(dated & ((colons > 0) | (upper > 0) | year | at.count(at.codes == 0x62A) > 0)):
+        text = texts[i]
+        times[i] = colons[i] > 0 and has_time(text)
+        zones[i] = has_time_zone(text)
+        if year[i] and find_date(text) is not None:
+            has_date[i] = True
+            name_date[i] = name_beside_date(text) is not None
+    label_colon = np.zeros(n)
+    for i in np.flatnonzero(short & (colons > 0)):
+        label = _LABEL.match(texts[i])
+        label_words = words(label.group(1)) if label else 0
+        label_colon[i] = label_words if label_words <= 3 else 0
+    short_items = np.zeros(n)
+    for i in np.flatnonzero(short & (item_marks >= MIN_ITEMS - 1)):
+        items = [p for p in _ITEMS.split(texts[i]) if p]
+        if len(items) >= MIN_ITEMS and max(map(words, items)) <= ITEM_WORDS:
+            short_items[i] = len(items)
+    hashtag = np.zeros(n, dtype=bool)
+    for i in np.flatnonzero(hashes):
+        hashtag[i] = _HASHTAG.search(texts[i]) is not None
+    listed = np.zeros(n, dtype=bool)
+    for i, text in enumerate(texts):  # a marker opens with a symbol or a digit
+        if short[i] and (text[:1] in _MARKER_OPENS or text[:1].isdigit()):
+            listed[i] = list_marker(text) is not None
+    headings = {kind: np.zeros(n, dtype=bool) for kind in HEADING_KINDS}
+    for i, kind in enumerate(heading_kinds(texts, n_words.tolist())):
+        if kind is not None:
+            headings[kind][i] = True
+    is_date = np.fromiter((s.date for s in signals), dtype=bool, count=n)
+    byline = np.fromiter((s.byline for s in signals), dtype=bool, count=n)
+    link = (url_share > 0.5) | file_name
     values = {
-        "chars": chars, "words": n_words, "word_chars": non_space / max(n_words, 1),
+        "chars": size, "words": n_words, "word_chars": non_space / np.maximum(n_words, 1),
         "sentence_end": sentence_end, "sentence": sentence, "clauses": clauses,
-        "clauses_per_word": clauses / max(n_words, 1),
-        "ends_colon": final in ":：", "ends_ellipsis": tail.endswith(("…", "...")),
-        "ends_symbol": bool(final) and not final.isalnum() and final not in _PUNCTUATION_ENDS,
-        "title_case": capitals / cased if cased else -1.0,
-        "upper_share": upper / (upper + lower) if upper + lower else -1.0,
-        "headline": 2 <= n_words <= HEADLINE_MAX_WORDS and final not in _CLAUSE_ENDS
-                    and not sentence_end,
-        "list_marker": short and list_marker(text) is not None,
-        "url_share": url_share, "file_name": file_name, "one_token": len(tokens) == 1,
-        "digit_share": digits / non_space,
-        "letter_share": sum(map(str.isalpha, text)) / non_space,
-        "date": signals.date, "has_date": has_date,
-        "time": dated and has_time(text), "time_zone": dated and has_time_zone(text),
-        "byline": signals.byline, "name_date": name_date, "role": role,
-        "lexicon_risk": signals.risk, "rule_drop": signals.dropped, "repeat": signals.repeat,
-        "separators": len(_SEPARATOR.findall(text)),
-        "label_colon": label_words if label_words <= 3 else 0,
-        "short_items": len(items) if (len(items) >= MIN_ITEMS
-                                      and max(map(words, items)) <= ITEM_WORDS) else 0,
-        "quotes": bool(_QUOTES.search(text)), "at_sign": "@" in text,
-        "hashtag": "#" in text and bool(_HASHTAG.search(text)),
-        "copyright": "©" in text or (short and bool(_COPYRIGHT.search(text))),
-        "leading_symbol": not text[:1].isalnum(),
-        "meta": signals.date or signals.byline or role or name_date,
-        "link": url_share > 0.5 or file_name,
-        "prose": sentence and n_words >= PROSE_LINE_WORDS,
-        "short": n_words < SHORT_WORDS and not sentence,
-        **{f"heading_{kind}": heading == kind for kind in HEADING_KINDS},
+        "clauses_per_word": clauses / np.maximum(n_words, 1),
+        "ends_colon": [final in ":：" for final in finals],
+        "ends_ellipsis": [tail.endswith(("…", "...")) for tail in tails],
+        "ends_symbol": [bool(final) and not final.isalnum() and final not in _PUNCTUATION_ENDS
+                        for final in finals],
+        "title_case": np.divide(capitals, cased, out=np.full(n, -1.0), where=cased > 0),
+        "upper_share": np.divide(upper, upper + lower, out=np.full(n, -1.0),
+                                 where=upper + lower > 0),
+        "headline": ((n_words >= 2) & (n_words <= HEADLINE_MAX_WORDS)
+                     & ~np.array([final in _CLAUSE_ENDS for final in finals], dtype=bool)
+                     & ~sentence_end),
+        "list_marker": listed,
+        "url_share": url_share, "file_name": file_name, "one_token": n_tokens == 1,
+        "digit_share": digits / non_space, "letter_share": letters / non_space,
+        "date": is_date, "has_date": has_date, "time": times, "time_zone": zones,
+        "byline": byline, "name_date": name_date, "role": role,
+        "lexicon_risk": [s.risk for s in signals], "rule_drop": [s.dropped for s in signals],
+        "repeat": [s.repeat for s in signals],
+        "separators": at.matched(_SEPARATOR, at.count(at.has(chars.SEPARATOR)) > 0),
+        "label_colon": label_colon, "short_items": short_items,
+        "quotes": at.count(at.has(chars.QUOTE)) > 0, "at_sign": at.count(at.codes == 64) > 0,
+        "hashtag": hashtag,
+        "copyright": copyright_sign | (short & (at.matched(_COPYRIGHT, short) > 0)),
+        "leading_symbol": [not text[:1].isalnum() for text in texts],
+        "meta": is_date | byline | role | name_date,
+        "link": link,
+        "prose": sentence & (n_words >= PROSE_LINE_WORDS),
+        "short": (n_words < SHORT_WORDS) & ~sentence,
+        **{f"heading_{kind}": headings[kind] for kind in HEADING_KINDS},
     }
-    return [values[name] for name in BASE]
+    base = np.empty((n, len(BASE)))
+    for j, name in enumerate(BASE):
+        base[:, j] = values[name]
+    return base
 
 
 def line_features(lines: Sequence[str], signals: Sequence[RuleSignals], *,
-                  shapes: dict[str, list[float]] | None = None) -> np.ndarray:
-    """The (lines, FEATURES) matrix of a document's cleaned, non-blank lines. `shapes`
-    keeps each line's own features across calls on versions of one document (a line's
-    own features depend on its text and signals only)."""
+                  shapes: dict[str, tuple[np.ndarray, str]] | None = None) -> np.ndarray:
+    """The (lines, FEATURES) matrix of a document's cleaned, non-blank lines (ValueError
+    for a line holding a line break). `shapes` keeps each line's own features and its
+    `match_key` across calls on versions of one document (they depend on its text and
+    signals only)."""
     n = len(lines)
     if n == 0:
         return np.zeros((0, len(FEATURES)))
     if shapes is None:
-        rows = [_shape(line, s) for line, s in zip(lines, signals)]
+        base, keys = _shapes(lines, signals), match_keys(lines)
     else:
-        rows = []
-        for line, s in zip(lines, signals):
-            row = shapes.get(line)
-            if row is None:
-                row = shapes[line] = _shape(line, s)
-            rows.append(row)
-    base = np.array(rows, dtype=np.float64)
+        missing = {line: s for line, s in zip(lines, signals) if line not in shapes}
+        if missing:
+            fresh = list(missing)
+            shapes.update(zip(fresh, zip(_shapes(fresh, list(missing.values())),
+                                         match_keys(fresh))))
+        known = [shapes[line] for line in lines]
+        base = np.array([row for row, _ in known])
+        keys = [key for _, key in known]
     col = {name: base[:, _COLUMN[name]] for name in BASE}
     chars, n_words = col["chars"], col["words"]
     prose, short = col["prose"] > 0, col["short"] > 0
@@ -227,7 +327,6 @@ def line_features(lines: Sequence[str], signals: Sequence[RuleSignals], *,
     total_prose = prose_chars.sum()
     above = np.cumsum(prose_chars) - prose_chars
     prose_above = above / total_prose if total_prose else np.full(n, -1.0)
-    keys = [match_key(line) for line in lines]
     counts = Counter(keys)
     context = {
         "position": index / max(n - 1, 1),
@@ -251,12 +350,20 @@ def line_features(lines: Sequence[str], signals: Sequence[RuleSignals], *,
         **_prose_blocks(prose & ~chrome, prose_chars, chrome),
         **_after_headings(col, prose_above),
     }
-    neighbours = []
+    X = np.empty((n, len(FEATURES)))
+    X[:, :len(BASE)] = base
+    for j, name in enumerate(CONTEXT, start=len(BASE)):
+        X[:, j] = context[name]
+    # Each neighbour's NEIGHBOUR_BASE columns: the previous line d above, then the next
+    # line d below, -1 beyond the document's ends.
+    padded = np.full((n + 2 * NEIGHBOURS, len(NEIGHBOUR_BASE)), -1.0)
+    padded[NEIGHBOURS:NEIGHBOURS + n] = base[:, [_COLUMN[name] for name in NEIGHBOUR_BASE]]
+    at = len(BASE) + len(CONTEXT)
     for d in range(1, NEIGHBOURS + 1):
-        for shift in (d, -d):  # previous line d above, then next line d below
-            for name in NEIGHBOUR_BASE:
-                neighbours.append(_shifted(col[name], shift))
-    return np.column_stack([base, *(context[name] for name in CONTEXT), *neighbours])
+        for shift in (d, -d):
+            X[:, at:at + len(NEIGHBOUR_BASE)] = padded[NEIGHBOURS - shift:NEIGHBOURS - shift + n]
+            at += len(NEIGHBOUR_BASE)
+    return X
 
 
 def _prose_blocks(prose: np.ndarray, prose_chars: np.ndarray, chrome: np.ndarray
@@ -301,72 +408,57 @@ def _after_headings(col: dict[str, np.ndarray], prose_above: np.ndarray) -> dict
     return out
 
 
-def _shifted(values: np.ndarray, shift: int) -> np.ndarray:
-    """values[i - shift] at row i (-1 beyond the document's ends)."""
-    out = np.full(len(values), -1.0)
-    if shift > 0:
-        out[shift:] = values[:-shift]
-    else:
-        out[:shift] = values[-shift:]
-    return out
-
-
 def _distance(flags: np.ndarray, *, backwards: bool) -> np.ndarray:
     """Lines from each line to the nearest flagged line above (or below) it, capped."""
     n = len(flags)
-    out = np.full(n, float(DISTANCE_CAP))
-    order = range(n) if backwards else range(n - 1, -1, -1)
-    last = None
-    for i in order:
-        if last is not None:
-            out[i] = min(abs(i - last), DISTANCE_CAP)
-        if flags[i]:
-            last = i
-    return out
+    index = np.arange(n)
+    if backwards:
+        last = np.maximum.accumulate(np.where(flags, index, -1))
+        nearest = np.concatenate(([-1], last[:-1]))  # strictly above
+        gap = np.where(nearest >= 0, index - nearest, DISTANCE_CAP)
+    else:
+        first = np.minimum.accumulate(np.where(flags, index, n)[::-1])[::-1]
+        nearest = np.concatenate((first[1:], [n]))  # strictly below
+        gap = np.where(nearest < n, nearest - index, DISTANCE_CAP)
+    return np.minimum(gap, DISTANCE_CAP).astype(np.float64)
 
 
-def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
-    """[start, end) of each run of consecutive flagged lines."""
-    runs, start = [], None
-    for i, flag in enumerate(flags):
-        if flag and start is None:
-            start = i
-        elif not flag and start is not None:
-            runs.append((start, i))
-            start = None
-    if start is not None:
-        runs.append((start, len(flags)))
-    return runs
+def _run_ids(flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per line, the number of its run of flagged lines (the runs counted from 0; -1 when
+    not flagged), and each run's first line."""
+    flags = np.asarray(flags, dtype=bool)
+    opens = flags & ~np.concatenate(([False], flags[:-1]))
+    ids = np.where(flags, np.cumsum(opens) - 1, -1)
+    return ids, np.flatnonzero(opens)
 
 
 def _run_lengths(flags: np.ndarray) -> np.ndarray:
     """The length of the run of flagged lines each line belongs to (0 if not flagged)."""
-    out = np.zeros(len(flags))
-    for start, end in _runs(flags):
-        out[start:end] = end - start
-    return out
+    ids, starts = _run_ids(flags)
+    if not len(starts):
+        return np.zeros(len(ids))
+    lengths = np.bincount(ids[ids >= 0], minlength=len(starts))
+    return np.where(ids >= 0, lengths[np.maximum(ids, 0)], 0).astype(np.float64)
 
 
 def _run_index(flags: np.ndarray) -> np.ndarray:
     """Each flagged line's place in its run, from 0 at the run's first line (-1 if not flagged)."""
-    out = np.full(len(flags), -1.0)
-    for start, end in _runs(flags):
-        out[start:end] = np.arange(end - start)
-    return out
+    ids, starts = _run_ids(flags)
+    if not len(starts):
+        return np.full(len(ids), -1.0)
+    return np.where(ids >= 0, np.arange(len(ids)) - starts[np.maximum(ids, 0)],
+                    -1).astype(np.float64)
 
 
 def _list_runs(lines: Sequence[str], marked: np.ndarray) -> np.ndarray:
     """The length of the run of lines opening with the same list marker (0 if none)."""
-    out = np.zeros(len(lines))
-    markers = [list_marker(line) if flag else None for line, flag in zip(lines, marked)]
-    i = 0
-    while i < len(lines):
-        j = i
-        while j < len(lines) and markers[j] is not None and markers[j] == markers[i]:
-            j += 1
-        out[i:j] = j - i
-        i = max(j, i + 1)
-    return out
+    codes: dict[str | None, int] = {None: -1}
+    marker = np.array([codes.setdefault(list_marker(line), len(codes)) if flag else -1
+                       for line, flag in zip(lines, marked)], dtype=np.int64)
+    opens = np.concatenate(([True], marker[1:] != marker[:-1]))
+    ids = np.cumsum(opens) - 1
+    lengths = np.bincount(ids)
+    return np.where(marker >= 0, lengths[ids], 0).astype(np.float64)
 
 
 def _window_mean(values: np.ndarray, radius: int) -> np.ndarray:

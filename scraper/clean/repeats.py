@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from math import ceil
 
@@ -19,7 +19,7 @@ import numpy as np
 from ..errors import DecodeWarning, InputError
 from ..text.decode import decode_bytes
 from ..text.lines import words
-from ..text.normalize import match_key
+from ..text.normalize import match_keys
 from ..text.sniff import looks_like_html
 
 MIN_PAGES = 3          # fewer distinct pages than this say nothing about a site
@@ -35,9 +35,16 @@ def key_hash(key: str) -> int:
                                           digest_size=8).digest(), "little")
 
 
+def key_hashes(keys: Iterable[str]) -> np.ndarray:
+    """`key_hash` of each key, in order (uint64): the digests joined and read at once."""
+    blake2b = hashlib.blake2b
+    digests = b"".join([blake2b(k.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+                        for k in keys])
+    return np.frombuffer(digests, dtype="<u8").astype(np.uint64)
+
+
 def _hashes(keys: Iterable[str]) -> np.ndarray:
-    found = np.fromiter((key_hash(k) for k in keys), dtype=np.uint64)
-    return np.unique(found)
+    return np.unique(key_hashes(keys))
 
 
 @dataclass(frozen=True)
@@ -53,7 +60,7 @@ class PageKeys:
     @classmethod
     def of(cls, lines: Iterable[str], blocks: np.ndarray | None = None) -> PageKeys:
         """The keys of a page's lines and (an HTML page) its block signatures."""
-        keys = {match_key(line) for line in lines} - {""}
+        keys = set(match_keys(list(lines))) - {""}
         body = sorted(k for k in keys if words(k) >= FINGERPRINT_WORDS) or sorted(keys)
         fingerprint = hashlib.sha256("\n".join(body).encode("utf-8", "surrogatepass")).digest()
         signatures = None if blocks is None else np.unique(np.asarray(blocks, dtype=np.uint64))
@@ -87,10 +94,16 @@ class RepeatIndex:
 
     def level(self, line: str) -> int:
         """0: not repeated; 1: repeated on a quarter of the pages; 2: on half of them."""
+        return self.levels([line])[0]
+
+    def levels(self, lines: Sequence[str]) -> list[int]:
+        """`level` of each line."""
         if self.pages < MIN_PAGES:
-            return 0
-        count = _count(self._lines, np.array([key_hash(match_key(line))], dtype=np.uint64))
-        return int(_levels(count, self.pages)[0])
+            return [0] * len(lines)
+        if not len(lines):
+            return []
+        counts = _count(self._lines, key_hashes(match_keys(lines)))
+        return _levels(counts, self.pages).tolist()
 
     def block_levels(self, signatures: np.ndarray) -> np.ndarray:
         """The level (as `level`) of each block signature, over the index's HTML pages."""

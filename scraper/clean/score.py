@@ -11,14 +11,12 @@ extent well (long prose lines in a row), the model's log-odds tell short article
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 
 from ..errors import ModelError
 from ..model import Classifier
 from ..text.lines import PROSE_WORDS
-from .classify import Kind, Line
+from .classify import Kind, Line, make_line
 from .features import FEATURES, line_features
 
 # Hand weight: a prose line of PROSE_WORDS words weighs nothing, each word more adds one,
@@ -48,7 +46,7 @@ _FEATURE_COLUMN = {name: i for i, name in enumerate(FEATURES)}
 
 
 def content_logits(lines: list[Line], model: Classifier, *,
-                   shapes: dict[str, list[float]] | None = None) -> np.ndarray:
+                   shapes: dict[str, tuple[np.ndarray, str]] | None = None) -> np.ndarray:
     """The model's content log-odds of each line (`shapes`: see `line_features`);
     ModelError when the model reads a feature this version does not compute."""
     X = line_features([line.text for line in lines], [line.signals for line in lines],
@@ -64,7 +62,7 @@ def content_logits(lines: list[Line], model: Classifier, *,
 
 
 def score_lines(lines: list[Line], model: Classifier, *,
-                shapes: dict[str, list[float]] | None = None) -> list[Line]:
+                shapes: dict[str, tuple[np.ndarray, str]] | None = None) -> list[Line]:
     """The lines with the model's content probability and their body-search weight."""
     return weigh(lines, content_logits(lines, model, shapes=shapes))
 
@@ -89,13 +87,15 @@ def weigh(lines: list[Line], logits: np.ndarray) -> list[Line]:
     the body and are not dropped inside it, however short: the corpora's dumps hardly hold
     such lists, so the model cannot tell them from a menu.
     """
+    contents = (1.0 / (1.0 + np.exp(-logits))).tolist()  # as np.exp of each, bit for bit
+    scaled = (MODEL_WEIGHT * np.clip(logits, -LOGIT_CAP, LOGIT_CAP)).tolist()
     out = []
-    for line, logit in zip(lines, logits):
-        content = float(1.0 / (1.0 + np.exp(-logit)))
-        weight = hand_weight(line) + MODEL_WEIGHT * min(max(float(logit), -LOGIT_CAP), LOGIT_CAP)
+    for line, content, model_weight in zip(lines, contents, scaled):
+        weight = hand_weight(line) + model_weight
         if line.listed:
             weight, content = max(weight, 0.0), max(content, DROP_PROBABILITY)
         if line.kind is Kind.BOILER:
             weight = BOILER_WEIGHT
-        out.append(replace(line, content=content, weight=weight))
+        out.append(make_line(line.text, line.kind, line.words, line.sentence, line.signals,
+                             line.listed, content, weight))
     return out

@@ -6,15 +6,15 @@ body. A headline never sits between a byline and the body.
 
 from __future__ import annotations
 
-from ..text.lines import NOT_HEADLINE_END
+from ..text.lines import HEADLINE_MAX_WORDS, NOT_HEADLINE_END
 from ..text.normalize import visible
 from .classify import Kind, Line
 
 # The headline is looked for among this many lines above the body.
 TITLE_WINDOW = 12
 TITLE_MAX_WORDS = 40
-# The first line of the body span is taken for the headline only when at most this long.
-HEADLINE_MAX_WORDS = 25
+# The first line of the body span is taken for the headline only when at most
+# HEADLINE_MAX_WORDS long (text.lines).
 # Shorter title-like lines (site names, section labels) are the headline only if none longer is.
 HEADLINE_MIN_WORDS = 4
 # A line this short right above a date or byline line is taken for the author's name.

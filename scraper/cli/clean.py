@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import sys
-from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import click
 
-from ..clean.repeats import PageKeys, RepeatIndex, document_keys
+from ..clean.repeats import RepeatIndex, document_keys
 from ..config import PoolSettings
 from ..errors import InputError, ScraperError
 from ..extractor import Extractor
@@ -29,7 +28,7 @@ from .common import (
     warn,
     warnings_to,
 )
-from .inputs import Input, check_paths, iter_inputs
+from .inputs import Input, check_paths, count_inputs, folder_inputs, iter_inputs
 
 
 @click.command()
@@ -59,12 +58,14 @@ def clean(paths: tuple[str, ...], output: str, fmt: str, repeats: bool, jobs: in
             writer = RecordWriter(output)
         except ScraperError as err:
             fail(str(err))
-    inputs = list(iter_inputs(paths))
-    indexes = _repeat_indexes(inputs) if repeats else {}
+    # The inputs are read as they are extracted, never all held: a folder of millions of
+    # dumps is read twice (its repetition index first), in bounded memory.
+    indexes = _repeat_indexes(paths) if repeats else {}
+    inputs = iter_inputs(paths)
     printed: list[Record] = []
     failed = written = duplicates = 0
     with warnings_to(warn):
-        for item, result in _extracted(inputs, indexes, extractor, jobs):
+        for item, result in _extracted(inputs, indexes, extractor, jobs, paths):
             if isinstance(item, InputError):
                 warn(str(item))
                 failed += 1
@@ -72,16 +73,15 @@ def clean(paths: tuple[str, ...], output: str, fmt: str, repeats: bool, jobs: in
             try:
                 if isinstance(result, ScraperError):
                     raise result
-                record = result
                 if writer is None:
-                    printed.append(record)
+                    printed.append(result)
                     continue
-                result = writer.write(record, source_bytes=item.data)
+                stored = writer.write(result, source_bytes=item.data)
             except ScraperError as err:
                 warn(f"{item.name}: {err}")
                 failed += 1
                 continue
-            if result.status == "written":
+            if stored.status == "written":
                 written += 1
             else:
                 duplicates += 1
@@ -92,12 +92,12 @@ def clean(paths: tuple[str, ...], output: str, fmt: str, repeats: bool, jobs: in
     sys.exit(EXIT_FAILED if failed else EXIT_OK)
 
 
-def _extracted(inputs: list[Input | InputError], indexes: dict[str | None, RepeatIndex],
-               extractor: Extractor, jobs: int
+def _extracted(inputs: Iterable[Input | InputError], indexes: dict[str | None, RepeatIndex],
+               extractor: Extractor, jobs: int, paths: tuple[str, ...]
                ) -> Iterator[tuple[Input | InputError, Record | ScraperError]]:
     """Each input with its record or error, in input order: in this process for one job
     or one input, else by a pool of `jobs` worker processes."""
-    if jobs <= 1 or sum(isinstance(item, Input) for item in inputs) < 2:
+    if jobs <= 1 or count_inputs(paths) < 2:
         for item in inputs:
             if isinstance(item, InputError):
                 yield item, item
@@ -117,14 +117,12 @@ def _extracted(inputs: list[Input | InputError], indexes: dict[str | None, Repea
     # No time limit here: the output must not depend on the number of jobs.
     with open_extraction(extractor, PoolSettings(jobs=jobs, page_timeout=None),
                          repeats=indexes) as pool:
-        yield from pool.ordered(inputs, submit)  # type: ignore[misc]
+        yield from pool.ordered(inputs, submit)
 
 
-def _repeat_indexes(inputs: list[Input | InputError]) -> dict[str | None, RepeatIndex]:
-    """One repetition index per folder given on the command line: its text lines and its
-    HTML pages' blocks."""
-    groups: dict[str, list[PageKeys]] = defaultdict(list)
-    for item in inputs:
-        if isinstance(item, Input) and item.group is not None:
-            groups[item.group].append(document_keys(item.data))
-    return {group: RepeatIndex(pages) for group, pages in groups.items()}
+def _repeat_indexes(paths: tuple[str, ...]) -> dict[str | None, RepeatIndex]:
+    """One repetition index per folder given on the command line (its text lines and its
+    HTML pages' blocks), its files read one at a time (the index keeps key hashes and
+    counts, not the pages)."""
+    return {group: RepeatIndex(document_keys(item.data) for item in items)
+            for group, items in folder_inputs(paths).items()}

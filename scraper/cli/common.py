@@ -5,6 +5,7 @@ FetchSettings, defaults read from FetchSettings itself) and the record output fo
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import json
 import sys
@@ -159,14 +160,18 @@ def fetch_options(func: F) -> F:
     even with --no-cache, for what else lives there)."""
     @functools.wraps(func)
     def command(*args: Any, cache_dir: Path, no_cache: bool, offline: bool, user_agent: str,
-                delay: float, concurrency: int, timeout: float, max_bytes: int, retries: int,
-                **kwargs: Any) -> Any:
+                delay: float, concurrency: int, timeout: float | None, max_bytes: int,
+                retries: int, allow_private: bool, **kwargs: Any) -> Any:
         if no_cache and offline:
             raise click.UsageError("--offline needs the cache; drop --no-cache")
         settings = FetchSettings(
             user_agent=user_agent, delay=delay, concurrency=concurrency,
-            connect_timeout=timeout, read_timeout=timeout, max_attempts=retries + 1,
-            max_bytes=max_bytes, cache_dir=None if no_cache else cache_dir, offline=offline)
+            max_attempts=retries + 1, max_bytes=max_bytes,
+            cache_dir=None if no_cache else cache_dir, offline=offline,
+            allow_private=allow_private)
+        if timeout is not None:  # else each timeout keeps FetchSettings' own default
+            settings = dataclasses.replace(settings, connect_timeout=timeout,
+                                           read_timeout=timeout)
         return func(*args, settings=settings, cache_dir=cache_dir, **kwargs)
 
     d = DEFAULT_FETCH
@@ -184,14 +189,19 @@ def fetch_options(func: F) -> F:
         click.option("--concurrency", type=click.IntRange(min=1), default=d.concurrency,
                      show_default=True,
                      help="Requests in flight over all hosts (one per host at a time)."),
-        click.option("--timeout", type=click.FloatRange(min=0.1), default=d.read_timeout,
-                     show_default=True, help="Connect and read timeout, seconds."),
+        click.option("--timeout", type=click.FloatRange(min=0.1), metavar="SECONDS",
+                     help=f"Connect and read timeout, seconds (default: {d.connect_timeout:g} "
+                          f"to connect, {d.read_timeout:g} to read)."),
         click.option("--max-bytes", type=click.IntRange(min=1024), default=d.max_bytes,
                      show_default=True,
                      help=f"Largest body accepted (decompressed: {DECODED_FACTOR} times that)."),
         click.option("--retries", type=click.IntRange(min=0), default=d.max_attempts - 1,
                      show_default=True,
                      help="Retries of a request after a timeout, connection error, 429 or 5xx."),
+        click.option("--allow-private", is_flag=True, default=d.allow_private,
+                     help="Also connect to loopback, private and link-local addresses of hosts "
+                          "nobody named (for testing against local servers); named hosts "
+                          "(URLs given, rules' domains and crawl URLs) always may."),
     ]
     for option in reversed(options):
         command = option(command)

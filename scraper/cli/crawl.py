@@ -13,6 +13,7 @@ import click
 
 from ..config import ArchiveSettings, CrawlOptions, FetchSettings, PoolSettings, default_state_path
 from ..crawl.run import CrawlSummary, run_crawl
+from ..crawl.state import NEAR_BITS
 from ..errors import LockedError, ScraperError
 from ..extractor import Extractor
 from .common import (
@@ -48,8 +49,8 @@ _DEFAULTS = CrawlOptions(out_dir=Path("."))
               help="Also revalidate the articles first written within the last DAYS days and "
                    "rewrite those whose text changed (0: never; a rule's crawl.refresh wins).")
 @click.option("--near-duplicates", is_flag=True,
-              help="Also skip an article whose text's 64-bit simhash is within 6 bits of a "
-                   "record already written (catches light edits; may merge templated stories).")
+              help=f"Also skip an article whose text's 64-bit simhash is within {NEAR_BITS} bits "
+                   "of a record already written (catches light edits; may merge templated stories).")
 @click.option("--log-json", is_flag=True, help="One JSON object a line on stderr per event.")
 @click.option("--progress/--no-progress", default=None,
               help="Progress bar (default: when stderr is a terminal).")
@@ -66,8 +67,14 @@ def crawl_command(sites: tuple[str, ...], output: Path, state_path: Path | None,
     """Discover the sites' articles (feeds, sitemaps, start pages), fetch the new ones and
     write their records. Safe to run from cron, and to kill: the next run resumes.
 
-    Ends with one line: discovered, new, written, skipped, failed (and, when records were
-    revalidated, refreshed with how many were updated, unchanged and gone).
+    Ends with one line: discovered, new, written, skipped, failed (and offsite, when URLs
+    led off their site's hosts; and, when records were revalidated, refreshed with how many
+    were updated, unchanged and gone).
+
+    Only the sites' own hosts are fetched (a rule's match.domains, crawl.extra_domains and
+    crawl URLs' hosts): a feed item, link or redirect elsewhere is one `offsite` line and
+    is not fetched. A host nobody named that resolves to a loopback, private or link-local
+    address is refused (one `blocked` line) unless --allow-private.
 
     Exit codes: 0 ok (also when nothing was new); 1 some URLs or feeds failed (the rest is
     written; failed URLs are retried on later runs, up to --max-attempts); 2 usage or
@@ -121,6 +128,13 @@ class _Reporter:
                                    "event": kind, **fields}, ensure_ascii=False), err=True)
         elif kind == "error" or (kind == "url" and fields.get("status") == "failed"):
             self._echo(f"scrape: failed: {fields.get('url')}: {fields.get('error')}")
+        elif kind == "offsite":
+            self._echo(f"scrape: offsite: {fields['url']} (from {fields['source']})")
+        elif kind == "url" and fields.get("status") == "offsite":
+            target, url = fields["target"], fields["url"]
+            self._echo(f"scrape: offsite: {target}" + (f" (from {url})" if target != url else ""))
+        elif kind == "url" and fields.get("status") == "blocked":
+            self._echo(f"scrape: {fields['url']}: {fields['error']}")
         elif kind == "url" and fields.get("refresh") and fields["status"] == "gone":
             self._echo(f"scrape: gone: {fields['url']}: {fields['error']} "
                        f"(record {fields['file']} kept)")

@@ -48,7 +48,7 @@ def fetch_command(urls: tuple[str, ...], output: str, fmt: str, warc_dir: Path |
     wanted: list[str] = []
     for url in urls:
         if url == STDIO:
-            wanted += [line.strip() for line in click.get_text_stream("stdin") if line.strip()]
+            wanted += [line.strip() for line in sys.stdin if line.strip()]
         else:
             wanted.append(url)
     try:

@@ -73,6 +73,38 @@ def iter_inputs(paths: tuple[str, ...]) -> Iterator[Input | InputError]:
             yield _read(file, group=str(p))
 
 
+def folder_inputs(paths: tuple[str, ...]) -> dict[str, Iterator[Input]]:
+    """Per folder among the paths (by its name, the group of its inputs), its readable
+    inputs, each read when the iterator reaches it; a folder that cannot be listed has none."""
+    out: dict[str, Iterator[Input]] = {}
+    for path in paths:
+        if path == STDIN or str(Path(path)) in out:
+            continue
+        try:
+            files = folder_files(Path(path)) if stat.S_ISDIR(os.stat(path).st_mode) else None
+        except OSError:
+            continue
+        if files is not None:
+            out[str(Path(path))] = (item for item in map(_read, files)
+                                    if isinstance(item, Input))
+    return out
+
+
+def count_inputs(paths: tuple[str, ...]) -> int:
+    """How many readable inputs `iter_inputs` gives (files and folders listed, none read)."""
+    count = 0
+    for path in paths:
+        if path == STDIN:
+            count += 1
+            continue
+        try:
+            files = folder_files(Path(path)) if stat.S_ISDIR(os.stat(path).st_mode) else [path]
+        except OSError:
+            continue
+        count += sum(os.access(file, os.R_OK) for file in files)
+    return count
+
+
 def _read(path: Path, group: str | None = None) -> Input | InputError:
     try:
         return Input(str(path), path.read_bytes(), group)

@@ -41,10 +41,11 @@ from .common import (
 @jobs_option
 @page_timeout_option
 @repeats_option
-@click.option("--dask", "dask_address", metavar="ADDRESS",
-              help="Run on a Dask cluster (scheduler address, e.g. tcp://host:8786; 'local' "
-                   "starts a LocalCluster of --jobs workers). Needs scraper[dask] and -o DIR "
-                   "on storage the workers share.")
+@click.option("--dask", "dask_address", metavar="[ADDRESS]", is_flag=False, flag_value="local",
+              help="Run on a Dask cluster (scheduler address, e.g. tcp://host:8786); with no "
+                   "address, or 'local', on a LocalCluster of --jobs workers (a bare --dask "
+                   "goes last or before another option, else the next word is its address). "
+                   "Needs scraper[dask] and -o DIR on storage the workers share.")
 @extractor_option
 def warc_command(paths: tuple[str, ...], output: str, fmt: str, jobs: int,
                  page_timeout: float | None, repeats: bool, dask_address: str | None,

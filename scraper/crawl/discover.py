@@ -14,12 +14,13 @@ from selectolax.lexbor import LexborHTMLParser
 from usp.objects.sitemap import IndexXMLSitemap, InvalidSitemap
 from usp.tree import sitemap_from_str
 
-from ..errors import FetchError, InputError
+from ..errors import FetchError, InputError, OffsiteError
 from ..net.content import gunzip
 from ..net.fetcher import FetchResult
 from ..net.urls import canonical_url
 from ..rules.model import SiteRule
 from ..text.decode import decode_bytes
+from .scope import site_scope
 
 MAX_SITEMAP_DEPTH = 3      # index → index → urlset
 MAX_SITEMAPS = 50          # sitemap files read per site and run
@@ -83,26 +84,30 @@ def links_from_html(data: bytes, url: str, charset: str | None = None) -> list[s
 
 @dataclass
 class Discovery:
-    """What discovery found for one site: article URLs in order, and the sources that failed."""
+    """What discovery found for one site: article URLs in order, the sources that failed,
+    and the (URL, where it was found) left alone because their host is off the site."""
 
     site: str
     urls: list[str] = field(default_factory=list)
     errors: list[FetchError] = field(default_factory=list)
+    offsite: list[tuple[str, str]] = field(default_factory=list)
 
 
 async def discover_site(site: SiteRule, fetch: Callable[[str], Awaitable[FetchResult]]) -> Discovery:
     """The article URLs of a site's feeds, sitemaps and start pages, canonical, deduplicated,
     in discovery order.
 
-    `fetch(url)` returns a FetchResult or raises FetchError. Feed and sitemap entries are
-    kept when they match `article_urls` (all are kept if the site has no pattern); links of
-    start pages only when they match it.
+    `fetch(url)` returns a FetchResult or raises FetchError (OffsiteError for a redirect off
+    the site). Feed and sitemap entries are kept when they match `article_urls` (all are
+    kept if the site has no pattern); links of start pages only when they match it; and
+    only those on the site's scope (`scraper.crawl.scope`), the others listed as offsite.
     """
     found = Discovery(site=site.name)
     pattern = site.crawl.article_urls
+    scope = site_scope(site)
     seen: set[str] = set()
 
-    def keep(links: Iterable[str], *, need_pattern: bool) -> None:
+    def keep(links: Iterable[str], source: str, *, need_pattern: bool) -> None:
         for link in links:
             if urlsplit(link).scheme not in ("http", "https"):
                 continue
@@ -114,9 +119,13 @@ async def discover_site(site: SiteRule, fetch: Callable[[str], Awaitable[FetchRe
                 key = canonical_url(link)
             except ValueError:
                 continue
-            if key not in seen:
-                seen.add(key)
+            if key in seen:
+                continue
+            seen.add(key)
+            if scope.covers_url(key):
                 found.urls.append(key)
+            else:
+                found.offsite.append((key, source))
 
     for feed in site.crawl.feeds:
         result = await _try(fetch, feed, found)
@@ -124,7 +133,7 @@ async def discover_site(site: SiteRule, fetch: Callable[[str], Awaitable[FetchRe
             links = links_from_feed(result.body, result.final_url)
             if not links and not _looks_like_feed(result.body):
                 found.errors.append(FetchError(feed, "not an RSS or Atom feed"))
-            keep(links, need_pattern=False)
+            keep(links, feed, need_pattern=False)
 
     queue = [(url, 0) for url in site.crawl.sitemaps]
     read: set[str] = set()
@@ -141,14 +150,20 @@ async def discover_site(site: SiteRule, fetch: Callable[[str], Awaitable[FetchRe
         except ValueError as err:
             found.errors.append(FetchError(url, str(err)))
             continue
-        keep(pages, need_pattern=False)
+        keep(pages, url, need_pattern=False)
         if depth < MAX_SITEMAP_DEPTH:
-            queue.extend((child, depth + 1) for child in children)
+            for child in children:
+                if scope.covers_url(child):
+                    queue.append((child, depth + 1))
+                elif child not in seen:
+                    seen.add(child)
+                    found.offsite.append((child, url))
 
     for start in site.crawl.start_urls:
         result = await _try(fetch, start, found)
         if result is not None:
-            keep(links_from_html(result.body, result.final_url, result.charset), need_pattern=True)
+            keep(links_from_html(result.body, result.final_url, result.charset), start,
+                 need_pattern=True)
     return found
 
 
@@ -166,6 +181,9 @@ async def _try(fetch: Callable[[str], Awaitable[FetchResult]], url: str,
                found: Discovery) -> FetchResult | None:
     try:
         return await fetch(url)
+    except OffsiteError as err:
+        found.offsite.append((err.target, url))
+        return None
     except FetchError as err:
         found.errors.append(err)
         return None

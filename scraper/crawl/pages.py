@@ -14,12 +14,22 @@ from urllib.parse import urlsplit
 from ..archive.capture import Capture
 from ..archive.write import WarcWriter
 from ..config import ArchiveSettings, FetchSettings
-from ..errors import FetchError, InputError, NoArticleError, RobotsBlocked, ScraperError
+from ..errors import (
+    AddressBlocked,
+    FetchError,
+    InputError,
+    NoArticleError,
+    OffsiteError,
+    RobotsBlocked,
+    ScraperError,
+)
 from ..extractor import Extractor, default_extractor
 from ..net.fetcher import Fetcher
+from ..net.hosts import HostSet
 from ..pool import Extraction
 from ..record import Record
 from ..rules.model import Rules, SiteRule
+from .scope import all_named
 
 
 class PageStatus(enum.Enum):
@@ -27,7 +37,8 @@ class PageStatus(enum.Enum):
 
     OK = "ok"            # a record
     EMPTY = "empty"      # fetched, but no article (or unreadable content): final
-    BLOCKED = "blocked"  # robots.txt says no: final
+    BLOCKED = "blocked"  # robots.txt says no, or a private address nobody named: final
+    OFFSITE = "offsite"  # it, or a redirect, leads off the site's hosts: not fetched, final
     FAILED = "failed"    # fetching (or extraction) failed: worth retrying on a later run
     UNCHANGED = "unchanged"  # the body is the one known already (a refresh): not extracted
 
@@ -52,14 +63,18 @@ class PageOutcome:
 
 async def fetch_page(fetcher: Fetcher, extractor: Extractor, url: str, *,
                      extraction: Extraction | None = None,
-                     known_page: str | None = None) -> PageOutcome:
+                     known_page: str | None = None,
+                     scope: HostSet | None = None) -> PageOutcome:
     """Fetch a URL and extract its record (in `extraction`'s worker processes when given,
     else in a thread); every failure, an ExtractTimeout included, becomes the outcome's
-    error. UNCHANGED, unextracted, when the body's SHA-256 is `known_page`."""
+    error. UNCHANGED, unextracted, when the body's SHA-256 is `known_page`; OFFSITE when the
+    URL or a redirect leaves `scope`."""
     try:
-        result = await fetcher.fetch(url)
-    except RobotsBlocked as err:
+        result = await fetcher.fetch(url, scope=scope)
+    except (RobotsBlocked, AddressBlocked) as err:
         return PageOutcome(url, PageStatus.BLOCKED, error=err)
+    except OffsiteError as err:
+        return PageOutcome(url, PageStatus.OFFSITE, error=err)
     except FetchError as err:
         return PageOutcome(url, PageStatus.FAILED, error=err)
     page_sha256 = hashlib.sha256(result.body).hexdigest()
@@ -107,7 +122,7 @@ async def _fetch_pages(urls: list[str], extractor: Extractor, settings: FetchSet
     if capture is not None:
         capture.expect(urls)
     async with Fetcher(settings, delay_for=delay_lookup(rules, rules.sites),
-                       on_exchange=capture) as fetcher:
+                       on_exchange=capture, named_hosts=all_named(rules.sites, urls)) as fetcher:
         outcomes = list(await asyncio.gather(*(fetch_page(fetcher, extractor, u) for u in urls)))
     if capture is not None:
         for url in urls:
@@ -120,7 +135,9 @@ def fetch_pages(urls: list[str], *, extractor: Extractor | None = None,
                 warc_dir: str | os.PathLike[str] | None = None,
                 archive: ArchiveSettings | None = None) -> list[PageOutcome]:
     """Fetch and extract each URL, politely and concurrently: one outcome per URL, in the
-    order given. `extractor` defaults to the bundled rules' shared Extractor. With
+    order given. The URLs' hosts count as named by the user (so do the rules' domains and
+    crawl URLs): they may be at a private address; a redirect elsewhere may not, unless
+    `settings.allow_private`. `extractor` defaults to the bundled rules' shared Extractor. With
     `warc_dir`, every response is archived there, the pages' in the order given."""
     capture = None if warc_dir is None else Capture(WarcWriter(warc_dir, archive))
     try:

@@ -17,6 +17,7 @@ old one and the page to fetch again, and settles the state to match.
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ from trafilatura.deduplication import Simhash
 from ..archive.capture import Capture
 from ..archive.write import WarcWriter
 from ..config import CrawlOptions
-from ..errors import FetchError, OutputError, RulesError
+from ..errors import FetchError, OffsiteError, OutputError, RulesError
 from ..extractor import Extractor, default_extractor
 from ..net.fetcher import Fetcher
 from ..pool import Extraction, open_extraction
@@ -37,6 +38,7 @@ from ..store import RecordWriter
 from .discover import discover_site
 from .lock import CrawlLock
 from .pages import PageOutcome, PageStatus, delay_lookup, fetch_page
+from .scope import all_named, site_scope
 from .state import CrawlState, UrlRow
 
 Event = Callable[..., None]
@@ -57,12 +59,15 @@ class CrawlSummary:
     updated: int = 0      # of those, replaced by a new version of their article
     unchanged: int = 0    # left as they were: same page or text, or an edit duplicating another
     gone: int = 0         # no article there any more (404, 410, none in the page): record kept
+    offsite: int = 0      # URLs (found, or redirected to) off their site's hosts: not fetched
 
     def line(self) -> str:
-        """The one-line summary printed at the end of a run (the refresh part when a record
-        was refreshed)."""
+        """The one-line summary printed at the end of a run (the offsite count when a URL
+        was off its site, the refresh part when a record was refreshed)."""
         line = (f"discovered {self.discovered}, new {self.new}, written {self.written}, "
                 f"skipped {self.skipped}, failed {self.failed}")
+        if self.offsite:
+            line += f", offsite {self.offsite}"
         if self.refreshed:
             line += (f", refreshed {self.refreshed} (updated {self.updated}, "
                      f"unchanged {self.unchanged}, gone {self.gone})")
@@ -99,8 +104,8 @@ def run_crawl(options: CrawlOptions, *, extractor: Extractor | None = None,
     `options.warc_dir`, every response is archived there (`scraper.archive.capture`).
     `on_event(kind, **fields)` hears of progress: `site` (discovery done), `todo` (the
     number of URLs to fetch, `refresh` of them records to revalidate), `url` (one URL
-    finished; `refresh=True` for a revalidated record),
-    `error` (a source failed). Raises LockedError when another run holds a lock,
+    finished; `refresh=True` for a revalidated record), `offsite` (a URL found off its
+    site's hosts, not fetched: `url`, `source`), `error` (a source failed). Raises LockedError when another run holds a lock,
     StateError / OutputError when the state or the folder cannot be used, RulesError
     for an unknown or crawl-less site.
     """
@@ -130,6 +135,11 @@ def _quiet(kind: str, **fields: Any) -> None:
     pass
 
 
+def _target(outcome: PageOutcome) -> str:
+    """Where an OFFSITE outcome's URL leads (itself, or its redirect's target)."""
+    return outcome.error.target if isinstance(outcome.error, OffsiteError) else outcome.url
+
+
 class CrawlRun:
     """One run over its sites: discovery, fetching ahead of the commit point, and the
     commit of each URL's outcome (record, state row, event) in the fixed order."""
@@ -140,6 +150,7 @@ class CrawlRun:
         self.extractor, self.sites, self.options = extractor, sites, options
         self.state, self.writer, self.emit = state, writer, emit
         self.extraction, self.capture = extraction, capture
+        self.scopes = {site.name: site_scope(site) for site in sites}
         self.summary = CrawlSummary()
 
     async def run(self) -> CrawlSummary:
@@ -147,7 +158,8 @@ class CrawlRun:
         options, state = self.options, self.state
         names = tuple(s.name for s in self.sites)
         delays = delay_lookup(self.extractor.rules, self.sites)
-        async with Fetcher(options.fetch, delay_for=delays, on_exchange=self.capture) as fetcher:
+        async with Fetcher(options.fetch, delay_for=delays, on_exchange=self.capture,
+                           named_hosts=all_named(self.sites)) as fetcher:
             discovered = await self._discover(fetcher)
             todo = state.todo(names, options.max_attempts)  # in commit order
             refresh = self._refresh_rows()                  # in commit order, after the new
@@ -172,7 +184,8 @@ class CrawlRun:
                         ahead, known = jobs[started]
                         tasks.append(asyncio.create_task(
                             fetch_page(fetcher, self.extractor, ahead.url,
-                                       extraction=self.extraction, known_page=known)))
+                                       extraction=self.extraction, known_page=known,
+                                       scope=self.scopes.get(ahead.site))))
                         started += 1
                     outcome = await tasks.popleft()
                     if self.capture is not None:  # archived in commit order, before the commit
@@ -205,7 +218,9 @@ class CrawlRun:
         return None
 
     async def _discover(self, fetcher: Fetcher) -> set[str]:
-        found = await asyncio.gather(*(discover_site(site, fetcher.fetch) for site in self.sites))
+        found = await asyncio.gather(*(
+            discover_site(site, functools.partial(fetcher.fetch, scope=self.scopes[site.name]))
+            for site in self.sites))
         discovered: set[str] = set()
         for site, discovery in zip(self.sites, found):
             self.summary.new += self.state.add(site.name, discovery.urls)
@@ -213,6 +228,9 @@ class CrawlRun:
             for err in discovery.errors:
                 self.summary.failed += 1
                 self.emit("error", site=site.name, url=err.url, error=err.reason)
+            for url, source in discovery.offsite:
+                self.summary.offsite += 1
+                self.emit("offsite", site=site.name, url=url, source=source)
             self.emit("site", site=site.name, found=len(discovery.urls),
                       errors=len(discovery.errors))
         self.summary.discovered = len(discovered)
@@ -226,6 +244,12 @@ class CrawlRun:
             summary.failed += 1
             emit("url", url=row.url, status="failed", error=outcome.reason, attempts=attempts,
                  final=attempts >= self.options.max_attempts)
+            return
+        if outcome.status is PageStatus.OFFSITE:
+            state.finish(row.url, "offsite")
+            summary.offsite += 1
+            emit("url", url=row.url, status="offsite", target=_target(outcome),
+                 error=outcome.reason)
             return
         if outcome.record is None:
             status = outcome.status.value  # empty or blocked
@@ -267,6 +291,11 @@ class CrawlRun:
         assert name is not None
         status = outcome.status
         taken_down = isinstance(outcome.error, FetchError) and outcome.error.status in GONE_HTTP
+        if status is PageStatus.OFFSITE:  # the record stays; the URL leads elsewhere now
+            summary.offsite += 1
+            emit("url", url=row.url, refresh=True, status="offsite", file=name,
+                 target=_target(outcome), error=outcome.reason)
+            return
         if status is PageStatus.BLOCKED:
             summary.skipped += 1
             emit("url", url=row.url, refresh=True, status="blocked", file=name,

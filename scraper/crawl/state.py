@@ -4,7 +4,9 @@ A row's status is `pending` (discovered, not done), `done` (its record is in the
 folder: `record_file`, whose text hash is `content_hash`), `duplicate` (same text as
 `record_file`, written for another URL), `near-duplicate` (with --near-duplicates: its
 simhash is within NEAR_BITS bits of `record_file`'s), `empty` (fetched, but no article in
-the page), `blocked` (robots.txt disallows it) or `failed` (`attempts` failed runs so far,
+the page), `blocked` (robots.txt disallows it, or its host is at a private address nobody
+named), `offsite` (it, or a redirect, leads off its site's hosts) or `failed` (`attempts`
+failed runs so far,
 `last_error`; retried while under the limit). `host` and `host_rank` (the row's place
 among its host's URLs, in discovery order) fix the order records are committed in.
 
@@ -67,7 +69,7 @@ NEAR_BITS = 6             # near-duplicates: 64-bit simhashes at most this many 
 # The 64 bits in NEAR_BITS + 1 bands: two hashes within NEAR_BITS of each other agree on at
 # least one whole band (pigeonhole), so candidates are found by an indexed lookup.
 BAND_WIDTHS = (10, 9, 9, 9, 9, 9, 9)
-FINISHED = ("done", "duplicate", "near-duplicate", "empty", "blocked")
+FINISHED = ("done", "duplicate", "near-duplicate", "empty", "blocked", "offsite")
 OWNING = ("done", "gone")   # the statuses of a row whose record file is its own
 
 

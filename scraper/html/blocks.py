@@ -33,17 +33,11 @@ from ..clean.body import heaviest_span
 from ..errors import ModelError
 from ..model import Classifier
 from ..rules.lexicon import Lexicon
+from ..text import chars
+from ..text.chars import TextLines, sentences_of, words_of
 from ..text.dates import CLOCK_TIME, is_date_line
-from ..text.lines import (
-    CLAUSE,
-    CLOSING_QUOTES,
-    SENTENCE_PUNCT,
-    has_text,
-    is_sentence,
-    list_marker,
-    words,
-)
-from ..text.normalize import clean_line, match_key
+from ..text.lines import CLOSING_QUOTES, SENTENCE_PUNCT, list_marker
+from ..text.normalize import clean_lines, match_key, visible_lines
 from .prune import CHROME_WORDS, CONTENT_RE, DROP_TAGS, READ_ALSO, prune
 from .visible import BLOCK_TAGS
 
@@ -105,12 +99,10 @@ NEIGHBOUR_FEATURES = ("log_chars", "link_density", "sentence", "tag_p", "tag_li"
 # (and CJK full stops, written without a space after them) wherever they are.
 _OTHER_MARKS = re.escape(SENTENCE_PUNCT.replace(".", ""))
 _SENTENCE_MARK = re.compile(rf"\.[{re.escape(CLOSING_QUOTES)}]*(?=\s|$)|[{_OTHER_MARKS}]")
-_DIGIT = re.compile(r"\d")
-_SEPARATORS = re.compile(r"[|·•»«/›‹]")
-# One scan of a block finds all three (few characters of a text are any of them).
-_COUNTED = re.compile(rf"{CLAUSE.pattern}|{_DIGIT.pattern}|{_SEPARATORS.pattern}")
 _NAME_PARTS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+# What a list marker opens with besides a digit (`text.lines.list_marker`).
+_MARKER_OPENS = frozenset("-+•*–·▪►▸◦(")
 
 _TAG_BITS = {tag: 1 << i for i, (group, tags) in enumerate(ANCESTOR_GROUPS.items()) for tag in tags}
 _GROUP_BIT = {group: 1 << i for i, group in enumerate(ANCESTOR_GROUPS)}
@@ -138,8 +130,10 @@ class Blocks:
     nearest <article> or <main>, -1 when none), `chars`, `element_link_chars`, `blocks`:
     the totals of the blocks in its subtree, and `class_repeats`: how many block-level
     elements of the page have the same class attribute (0 without one; comment threads,
-    teaser cards and menus repeat theirs), `tag_names` and `classes`: its tag and class
-    attribute as written (what `html.signatures` builds element paths from).
+    teaser cards and menus repeat theirs), `template`: an id per distinct (tag code, class
+    attribute) pair, equal for elements cut from one template (teaser items, comments),
+    `tag_names` and `classes`: its tag and class attribute as written (what
+    `html.signatures` builds element paths from).
     """
 
     texts: list[str]
@@ -159,6 +153,7 @@ class Blocks:
     blocks: np.ndarray
     class_repeats: np.ndarray
     extent: np.ndarray  # elements in its subtree, itself included (they follow it)
+    template: np.ndarray
     steps: int  # nodes visited: the walk's work, for checking it stays linear
     tag_names: tuple[str, ...] = ()
     classes: tuple[str, ...] = ()
@@ -171,7 +166,7 @@ class _Walk:
     """The state of one walk over a tree (see `segment`)."""
 
     def __init__(self) -> None:
-        self.texts: list[str] = []
+        self.raw: list[str] = []  # each block's text as the tree has it (`_finish` cleans)
         self.block_rows: list[tuple[int, int, int]] = []  # element, links, link chars
         self.pieces: list[str] = []
         self.link_chars = 0
@@ -182,14 +177,24 @@ class _Walk:
         self.tag_names: list[str] = []  # per element, its tag as written
 
     def flush(self, element: int) -> None:
-        """End the current block (if it holds text) as a block of `element`."""
+        """End the current block as a block of `element` (`_finish` drops it if it holds no
+        text)."""
         if self.pieces:
-            text = clean_line("".join(self.pieces))
-            if has_text(text):
-                self.texts.append(text)
-                self.block_rows.append((element, self.links, min(self.link_chars, len(text))))
+            self.raw.append("".join(self.pieces))
+            self.block_rows.append((element, self.links, self.link_chars))
             self.pieces.clear()
         self.link_chars = self.links = 0
+
+    def texts(self) -> tuple[list[str], list[tuple[int, int, int]]]:
+        """The blocks' cleaned texts (`clean_line`), those with text only (`has_text`), and
+        their rows, link characters at most the text's length."""
+        # clean_line folds a line break like any white space: each raw text is one line.
+        cleaned = clean_lines([raw.replace("\n", " ") for raw in self.raw])
+        at = TextLines(cleaned)
+        kept = np.flatnonzero(at.count(at.has(chars.WORD)) > 0).tolist()
+        rows = self.block_rows
+        return ([cleaned[i] for i in kept],
+                [(rows[i][0], rows[i][1], min(rows[i][2], len(cleaned[i]))) for i in kept])
 
 
 def _name_kinds(names: str, cache: dict[str, int]) -> int:
@@ -302,14 +307,18 @@ def _finish(walk: _Walk, steps: int) -> Blocks:
     n_elements = len(walk.elements)
     tag, ancestors, names, names_any, depth, parent, chrome, article, classes = (
         zip(*walk.elements) if walk.elements else ((),) * 9)
-    rows = np.array(walk.block_rows, dtype=np.int64).reshape(-1, 3)
+    texts, block_rows = walk.texts()
+    rows = np.array(block_rows, dtype=np.int64).reshape(-1, 3)
     element = rows[:, 0].astype(np.intp)
     link_chars = rows[:, 2].astype(np.float64)
-    block_chars = np.fromiter((len(t) for t in walk.texts), dtype=np.float64, count=len(walk.texts))
+    block_chars = np.fromiter((len(t) for t in texts), dtype=np.float64, count=len(texts))
     extent = np.array(walk.ends[:n_elements], dtype=np.intp) - np.arange(n_elements)
     counts = Counter(classes)
     counts[""] = 0
-    return Blocks(texts=walk.texts, element=element, link_chars=link_chars,
+    templates: dict[tuple[int, str], int] = {}
+    template = np.fromiter((templates.setdefault(pair, len(templates))
+                            for pair in zip(tag, classes)), dtype=np.intp, count=n_elements)
+    return Blocks(texts=texts, element=element, link_chars=link_chars,
                   links=rows[:, 1].astype(np.float64),
                   tag=np.array(tag, dtype=np.intp), ancestors=np.array(ancestors, dtype=np.int64),
                   names=np.array(names, dtype=np.int64),
@@ -320,8 +329,8 @@ def _finish(walk: _Walk, steps: int) -> Blocks:
                   element_link_chars=subtree_sums(element, link_chars, extent),
                   blocks=subtree_sums(element, np.ones(len(element)), extent),
                   class_repeats=np.array([counts[c] for c in classes], dtype=np.float64),
-                  extent=extent, steps=steps, tag_names=tuple(walk.tag_names),
-                  classes=tuple(classes))
+                  extent=extent, template=template, steps=steps,
+                  tag_names=tuple(walk.tag_names), classes=tuple(classes))
 
 
 def subtree_sums(element: np.ndarray, values: np.ndarray, extent: np.ndarray) -> np.ndarray:
@@ -333,18 +342,37 @@ def subtree_sums(element: np.ndarray, values: np.ndarray, extent: np.ndarray) ->
     return cumulative[index + extent] - cumulative[index]
 
 
-def _text_features(text: str, lexicon: Lexicon | None) -> tuple[float, ...]:
-    counted = "".join(_COUNTED.findall(text))
-    digits = len(_DIGIT.findall(counted))
-    entry = lexicon.lookup(text) if lexicon is not None else None
-    return (words(text), len(_SENTENCE_MARK.findall(text)), float(is_sentence(text)),
-            len(CLAUSE.findall(counted)), digits,
-            float(is_date_line(text)),
-            float(digits > 0 and CLOCK_TIME.match(text) is not None),  # "14:32 ..." tickers
-            float(entry is not None and 4 - int(entry.risk)),  # 3 for a low-risk string
-            float(READ_ALSO.match(text) is not None),
-            float(list_marker(text) is not None), len(_SEPARATORS.findall(counted)),
-            float("©" in text))
+def _text_features(texts: list[str], lexicon: Lexicon | None) -> np.ndarray:
+    """The (texts, _TEXT_FEATURES) matrix of block texts (each cleaned: no line break),
+    computed for all texts at once (`text.chars`); the rarer checks (dates, times, "read
+    also" labels, list markers) only on the texts that can pass them."""
+    n = len(texts)
+    at = TextLines(texts)
+    n_words = words_of(at)  # of the text itself: a mark inside splits a word
+    shown = TextLines(visible_lines(texts))
+    digits = at.count(at.has(chars.DECIMAL))
+    first = [text[:1] for text in texts]
+    entries = lexicon.lookup_many(texts) if lexicon is not None else [None] * n
+    dated = (at.lengths <= 80) & at.has_run(at.has(chars.DIGIT), 4)
+    labelled = at.count(at.has(chars.COLON) | at.has(chars.ITEM_MARK)) > 0
+    out = np.zeros((n, len(_TEXT_FEATURES)))
+    out[:, 0] = n_words
+    out[:, 1] = at.matched(_SENTENCE_MARK)
+    out[:, 2] = sentences_of(shown, words_of(shown))
+    out[:, 3] = at.count(at.has(chars.CLAUSE_MARK))
+    out[:, 4] = digits
+    for i in np.flatnonzero(dated).tolist():
+        out[i, 5] = is_date_line(texts[i])
+    for i in np.flatnonzero(digits > 0).tolist():  # "14:32 ..." tickers
+        out[i, 6] = first[i].isdigit() and CLOCK_TIME.match(texts[i]) is not None
+    out[:, 7] = [4 - int(entry.risk) if entry is not None else 0 for entry in entries]
+    for i in np.flatnonzero(labelled).tolist():
+        out[i, 8] = READ_ALSO.match(texts[i]) is not None
+    out[:, 9] = [(opens in _MARKER_OPENS or opens.isdigit()) and list_marker(text) is not None
+                 for opens, text in zip(first, texts)]
+    out[:, 10] = at.count(at.has(chars.BLOCK_SEPARATOR))
+    out[:, 11] = at.count(at.codes == 0xA9) > 0  # ©
+    return out
 
 
 _TEXT_FEATURES = ("words", "sentence_marks", "sentence", "clauses", "digits", "date",
@@ -390,9 +418,8 @@ def features(blocks: Blocks, *, lexicon: Lexicon | None = None,
     total = chars.sum()
     col["chars"][:] = chars
     col["log_chars"][:] = np.log1p(chars)
-    seen: dict[str, tuple[float, ...]] = {}  # menus and comment threads repeat their texts
-    text = np.array([seen[t] if t in seen else seen.setdefault(t, _text_features(t, lexicon))
-                     for t in blocks.texts], dtype=np.float64)
+    distinct = {t: i for i, t in enumerate(dict.fromkeys(blocks.texts))}  # menus repeat theirs
+    text = _text_features(list(distinct), lexicon)[[distinct[t] for t in blocks.texts]]
     for j, name in enumerate(_TEXT_FEATURES):
         col[name][:] = text[:, j]
     col["link_density"][:] = blocks.link_chars / chars
@@ -589,15 +616,21 @@ def context_features(blocks: Blocks, X: np.ndarray, z: np.ndarray) -> np.ndarray
     return np.hstack([X, extra])
 
 
-def content_mask(model: Classifier, blocks: Blocks, X: np.ndarray) -> np.ndarray:
-    """Which blocks `model` calls content (X: their `features`); through its second stage
-    when it has one. ModelError when the model reads other features than these."""
+def content_logits(model: Classifier, blocks: Blocks, X: np.ndarray) -> np.ndarray:
+    """Per block, `model`'s final logit less its threshold (above 0: content; X: the
+    blocks' `features`); through its second stage when it has one. ModelError when the
+    model reads other features than these."""
     if model.features != FEATURES or (model.second_stage is not None
                                       and model.second_stage.features != CONTEXT_FEATURES):
         raise ModelError(f"model {model.name!r} reads other features than scraper.html.blocks "
                          "computes (trained by another version?)")
     z = model.logits(X)
     if model.second_stage is None:
-        return z > model.threshold
+        return z - model.threshold
     second = model.second_stage
-    return second.logits(context_features(blocks, X, z)) > second.threshold
+    return second.logits(context_features(blocks, X, z)) - second.threshold
+
+
+def content_mask(model: Classifier, blocks: Blocks, X: np.ndarray) -> np.ndarray:
+    """Which blocks `model` calls content (see `content_logits`)."""
+    return content_logits(model, blocks, X) > 0

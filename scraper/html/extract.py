@@ -17,7 +17,8 @@ from dataclasses import dataclass
 import htmldate
 from selectolax.lexbor import LexborHTMLParser
 
-from ..clean.classify import Kind, classify
+from ..clean.classify import Kind, kind_of
+from ..clean.features import rule_signals_of
 from ..clean.repeats import RepeatIndex
 from ..config import ExtractOptions
 from ..errors import EmptyInputError, NoArticleError, PageTooLargeError
@@ -30,13 +31,15 @@ from ..text.bylines import author_name
 from ..text.dates import date_in_url, find_date
 from ..text.decode import decode_bytes
 from ..text.lines import NOT_HEADLINE_END, is_prose
-from ..text.normalize import match_key
 from .budget import defuse
 from .generic import generic_lines
 from .metadata import PageMeta, page_metadata
+from .tail import tidy_body
 
-MAX_TITLE_CHARS = 200
-MAX_TITLE_WORDS = 20
+# A page that declares no headline: the first extracted line stands in for it when at most
+# this long (whitespace-separated words; a limit of its own, not text.lines.HEADLINE_MAX_WORDS).
+STAND_IN_TITLE_MAX_CHARS = 200
+STAND_IN_TITLE_MAX_WORDS = 20
 _ERROR_TITLE = re.compile(r"\b(?:40[0-9]|50[0-9]|(?:page )?not found|error|forbidden|access "
                           r"denied|nicht gefunden|introuvable|no encontrad[ao])\b|"
                           r"غير موجودة|لم يتم العثور|خطأ", re.I)
@@ -90,11 +93,13 @@ def parse_page(html: str | bytes, *, rules: Rules, options: ExtractOptions,
 
 
 def extract_html(html: str | bytes, *, rules: Rules, options: ExtractOptions,
-                 model: Classifier, url: str | None = None,
-                 charset: str | None = None, repeats: RepeatIndex | None = None) -> Record:
+                 model: Classifier, region_model: Classifier | None = None,
+                 url: str | None = None, charset: str | None = None,
+                 repeats: RepeatIndex | None = None) -> Record:
     """Extract the article of an HTML page; `charset` is the HTTP header's, if known;
-    `model` is the block classifier of the generic path; `repeats` counts blocks and lines
-    over other pages of the same site (the site's template is dropped).
+    `model` is the block classifier of the generic path and `region_model` the model that
+    decides its regions whole (None: block by block only); `repeats` counts blocks and
+    lines over other pages of the same site (the site's template is dropped).
 
     Raises InputError subclasses for unreadable input (empty, binary, undecodable, too
     large), NoArticleError when the page holds no article text, and ModelError when the
@@ -109,15 +114,13 @@ def extract_html(html: str | bytes, *, rules: Rules, options: ExtractOptions,
         if page.standfirst and page.standfirst not in lines:
             lines.insert(0, page.standfirst)
     else:
-        lines = generic_lines(tree, model=model, url=url, title=meta.title,
-                              lexicon=rules.lexicon, repeats=repeats)
+        lines = generic_lines(tree, model=model, region_model=region_model, url=url,
+                              title=meta.title, lexicon=rules.lexicon, repeats=repeats)
         rule = f"generic+{claimed[0].name}" if claimed else "generic"
     if not any(is_prose(line) for line in lines):  # the last pass cannot make prose
         raise NoArticleError(_no_article(meta.title, lines) or "no article text found")
-    lines = filter_lines(lines, rules, claimed)
     title = meta.title
-    if title and lines and match_key(lines[0]) == match_key(title):
-        lines.pop(0)
+    lines = tidy_body(filter_lines(lines, rules, claimed), title)
     reason = _no_article(title, lines)
     if reason:
         raise NoArticleError(reason)
@@ -134,8 +137,11 @@ def filter_lines(lines: list[str], rules: Rules, claimed: tuple[SiteRule, ...]) 
     calls boilerplate (a low-risk lexicon string, a claiming rule's `drop_lines`) and
     date or byline lines go anywhere; riskier lexicon matches only at the edges (the
     leading and trailing runs of non-text lines)."""
-    kinds = [Kind.TEXT if len(line) > _LONGEST_UI_LINE and not any(r.drops(line) for r in claimed)
-             else classify(line, rules, claimed) for line in lines]
+    prose = [len(line) > _LONGEST_UI_LINE and not any(r.drops(line) for r in claimed)
+             for line in lines]
+    signals = iter(rule_signals_of([line for line, long in zip(lines, prose) if not long],
+                                   rules, claimed))
+    kinds = [Kind.TEXT if long else kind_of(next(signals)) for long in prose]
     start, end = 0, len(lines)
     while start < end and kinds[start] is not Kind.TEXT:
         start += 1
@@ -177,5 +183,6 @@ def _no_article(title: str | None, lines: list[str]) -> str | None:
 
 
 def _headline_like(line: str) -> bool:
-    return (len(line) <= MAX_TITLE_CHARS and len(line.split()) <= MAX_TITLE_WORDS
+    return (len(line) <= STAND_IN_TITLE_MAX_CHARS
+            and len(line.split()) <= STAND_IN_TITLE_MAX_WORDS
             and not line.endswith(NOT_HEADLINE_END))

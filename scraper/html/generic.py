@@ -16,7 +16,8 @@ from ..model import Classifier
 from ..rules.lexicon import Lexicon
 from ..text.lines import is_prose
 from ..text.normalize import clean_line
-from .blocks import content_mask, page_blocks
+from .blocks import content_logits, page_blocks
+from .regions import drop_mask, second_article
 from .signatures import repeated_mask
 from .visible import block_lines
 
@@ -31,15 +32,22 @@ FALLBACK_PROSE = 0.5
 FOCUS_SHARE = 0.5
 
 
-def generic_lines(tree: LexborHTMLParser, *, model: Classifier, url: str | None = None,
+def generic_lines(tree: LexborHTMLParser, *, model: Classifier,
+                  region_model: Classifier | None = None, url: str | None = None,
                   title: str | None = None, lexicon: Lexicon | None = None,
                   repeats: RepeatIndex | None = None) -> list[str]:
-    """The page's main text, one line per block the model calls content (`title`: the
-    page's headline, which the features measure distances to), less the blocks of the
-    site's template that `repeats` (an index of the site's pages) knows; prunes `tree` in
-    place."""
+    """The page's main text, one line per block the block model calls content, less the
+    regions `region_model` calls chrome (`title`: the page's headline, which the features
+    measure distances to) and less the blocks of the site's template that `repeats` (an
+    index of the site's pages) knows; prunes `tree` in place."""
     found, X = page_blocks(tree, lexicon=lexicon, title=title)
-    keep = content_mask(model, found, X)
+    z = content_logits(model, found, X)
+    keep = z > 0
+    if region_model is not None and keep.any():
+        keep &= ~drop_mask(region_model, found, X, z)
+        second = second_article(found, X, keep)
+        if second is not None:
+            keep[second:] = False
     if repeats is not None:
         keep &= ~repeated_mask(found, keep, repeats)
     lines = [text for text, kept in zip(found.texts, keep) if kept]

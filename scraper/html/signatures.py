@@ -15,11 +15,11 @@ import warnings
 import numpy as np
 from selectolax.lexbor import LexborHTMLParser
 
-from ..clean.repeats import MIN_PAGES, PageKeys, RepeatIndex, key_hash
+from ..clean.repeats import MIN_PAGES, PageKeys, RepeatIndex, key_hashes
 from ..errors import DecodeWarning, InputError
 from ..text.decode import decode_bytes
 from ..text.lines import is_prose
-from ..text.normalize import match_key
+from ..text.normalize import match_keys
 from .blocks import Blocks, segment
 from .budget import defuse
 from .prune import prune
@@ -46,9 +46,8 @@ def element_paths(blocks: Blocks) -> list[str]:
 def block_signatures(blocks: Blocks) -> np.ndarray:
     """Per block, the 8-byte hash of its element path and its text."""
     paths = element_paths(blocks)
-    return np.fromiter((key_hash(f"{paths[e]}\n{match_key(text)}")
-                        for e, text in zip(blocks.element.tolist(), blocks.texts)),
-                       dtype=np.uint64, count=len(blocks))
+    return key_hashes(f"{paths[e]}\n{key}"
+                      for e, key in zip(blocks.element.tolist(), match_keys(blocks.texts)))
 
 
 def page_blocks_only(html: str | bytes) -> Blocks | None:

@@ -6,8 +6,10 @@
   not retried.
 - Politeness: robots.txt obeyed (Crawl-delay too); one request at a time per host
   (`host:port`), spaced by the host's delay; `concurrency` requests at once overall.
-- Safety: http/https only, redirects followed by hand (each hop checked and capped),
-  raw body and decompressed body capped while streaming, connect/read/total timeouts.
+- Safety: http/https only, redirects followed by hand (each hop checked and capped, and
+  kept to a `scope` of hosts when one is given), raw body and decompressed body capped
+  while streaming, connect/read/total timeouts; no connection to a loopback, private or
+  link-local address of a host nobody named (`scraper.net.guard`).
 - Cache (hishel, RFC 9111 mode, SQLite): every request revalidates what is stored
   (If-None-Match / If-Modified-Since), so an unchanged page costs a 304; `offline`
   answers from the cache only.
@@ -39,10 +41,12 @@ from tenacity import (
 from tenacity.wait import wait_random_exponential
 
 from ..config import FetchSettings
-from ..errors import CacheError, FetchError, RobotsBlocked, os_reason
+from ..errors import AddressBlocked, CacheError, FetchError, OffsiteError, RobotsBlocked, os_reason
 from ..text.decode import charset_from_content_type
 from .content import ContentDecoder
 from .exchange import Exchange
+from .guard import GuardedBackend, GuardedTransport
+from .hosts import HostSet
 from .robots import RobotsPolicy, robots_token
 
 CACHE_FILE = "http-cache.sqlite"
@@ -152,11 +156,17 @@ class Fetcher:
     `settings.delay`, and robots.txt's Crawl-delay can only lengthen it. `on_exchange`
     hears of every response whose body was read in full (robots.txt included; redirects
     and retried 429/5xx answers are not), with its request, for archiving.
+
+    `named_hosts`: the hosts the user named (URLs they gave, their rules' domains and crawl
+    URLs); only these may be at a loopback, private or link-local address, unless
+    `settings.allow_private`. Any other host at such an address is refused before a
+    connection is opened (AddressBlocked).
     """
 
     def __init__(self, settings: FetchSettings | None = None, *,
                  delay_for: Callable[[str], float | None] | None = None,
-                 on_exchange: Callable[[Exchange], None] | None = None) -> None:
+                 on_exchange: Callable[[Exchange], None] | None = None,
+                 named_hosts: HostSet | None = None) -> None:
         self.settings = settings or FetchSettings()
         self._delay_for = delay_for
         self._on_exchange = on_exchange
@@ -164,14 +174,17 @@ class Fetcher:
         self._sem = asyncio.Semaphore(max(1, self.settings.concurrency))
         self._robots_token = robots_token(self.settings.user_agent)
         s = self.settings
+        if s.cache_dir is not None:  # first: an unusable cache is the one error reported
+            _check_cache(Path(s.cache_dir), s.offline)
         inner: httpx.AsyncBaseTransport
         if s.offline:
             inner = _OfflineTransport()
         else:
-            inner = httpx.AsyncHTTPTransport(limits=httpx.Limits(
+            guard = GuardedBackend(named_hosts or HostSet(), allow_private=s.allow_private,
+                                   resolver=s.resolver)
+            inner = GuardedTransport(guard, limits=httpx.Limits(
                 max_connections=max(4, s.concurrency * 2), max_keepalive_connections=max(4, s.concurrency)))
         if s.cache_dir is not None:
-            _check_cache(Path(s.cache_dir), s.offline)
             storage = hishel.AsyncSqliteStorage(database_path=Path(s.cache_dir) / CACHE_FILE)
             options = hishel.CacheOptions(shared=False, allow_stale=s.offline)
             transport: httpx.AsyncBaseTransport = AsyncCacheTransport(inner, storage=storage, rfc=options)
@@ -203,29 +216,36 @@ class Fetcher:
             host.delay = self.settings.delay if delay is None else delay
         return host
 
-    async def fetch(self, url: str) -> FetchResult:
+    async def fetch(self, url: str, *, scope: HostSet | None = None) -> FetchResult:
         """GET a URL, following redirects; FetchError (with a one-line reason) on any failure,
-        the cache's own (a database that cannot be written) included."""
+        the cache's own (a database that cannot be written) included. With a `scope`, a URL
+        or redirect to a host outside it is not fetched (OffsiteError)."""
         try:
-            return await self._fetch(url)
+            return await self._fetch(url, scope)
         except FetchError:
             raise
         except (OSError, sqlite3.Error, RuntimeError, ValueError) as err:
             raise FetchError(url, f"fetch failed: {type(err).__name__}: {err}") from err
 
-    async def _fetch(self, url: str) -> FetchResult:
+    async def _fetch(self, url: str, scope: HostSet | None) -> FetchResult:
         current = url
         for _ in range(self.settings.max_redirects + 1):
             parts = urlsplit(current)
             if parts.scheme not in ("http", "https") or not parts.hostname:
                 raise FetchError(url, f"not an http(s) URL: {current}")
-            if self.settings.respect_robots and not await self._allowed(current):
-                policy = self._host(current).robots
-                where = "" if current == url else f"{current}: "
-                if policy is not None and policy.unavailable:
-                    raise FetchError(url, where + policy.unavailable)
-                raise RobotsBlocked(url, where + "disallowed by robots.txt")
-            answer = await self._get(url, current)
+            if scope is not None and not scope.covers_url(current):
+                raise OffsiteError(url, current)
+            where = "" if current == url else f"{current}: "
+            try:
+                if self.settings.respect_robots and not await self._allowed(current):
+                    policy = self._host(current).robots
+                    if policy is not None and policy.unavailable:
+                        raise FetchError(url, where + policy.unavailable)
+                    raise RobotsBlocked(url, where + "disallowed by robots.txt")
+                answer = await self._get(url, current)
+            except AddressBlocked as err:  # final: not retried, robots.txt's included
+                raise AddressBlocked(url, where + err.reason, host=err.host,
+                                     address=err.address) from None
             if isinstance(answer, _Redirect):
                 current = urljoin(current, answer.location)
                 continue
@@ -257,6 +277,8 @@ class Fetcher:
         for _ in range(self.settings.max_redirects + 1):
             try:
                 answer = await self._get(current, current)
+            except AddressBlocked:
+                raise  # the page is refused too
             except FetchError as err:
                 if self.settings.offline:
                     return RobotsPolicy.allow_all()  # no server is bothered offline

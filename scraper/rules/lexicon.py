@@ -11,13 +11,16 @@ from __future__ import annotations
 import csv
 import re
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
 
 from ..errors import RulesError
+from ..text import chars
+from ..text.chars import TextLines
 from ..text.lines import WORD
-from ..text.normalize import match_key
+from ..text.normalize import match_key, match_keys
 
 COLUMNS = ("lang", "string", "line_regex", "risk", "component", "source")
 # A line made of several UI strings ("Your email address will not be published. Required
@@ -72,6 +75,7 @@ class Lexicon:
                     if old is None or entry.risk < old.risk:
                         self._exact[key] = entry
         self._max_words = max_words
+        self._pattern_words = frozenset(self._by_word) - {""}
         # No line much longer than the longest string can be one (two, joined, at most).
         self._max_chars = 2 * max((len(k) for k in self._exact), default=0) + 16
         self.size = len(entries)
@@ -114,7 +118,21 @@ class Lexicon:
         """
         if len(line) > self._max_chars:
             return None
-        found = self._lookup_one(line)
+        return self._lookup(line, match_key(line))
+
+    def lookup_many(self, lines: Sequence[str]) -> list[Entry | None]:
+        """`lookup` of each line (their comparison keys made in one pass)."""
+        out: list[Entry | None] = [None] * len(lines)
+        rows = [i for i, line in enumerate(lines) if len(line) <= self._max_chars]
+        keys = match_keys([lines[i] for i in rows])
+        at = TextLines(keys)
+        lengths = at.count(at.run_starts(at.has(chars.WORD))).tolist()  # len(WORD.findall)
+        for i, key, length in zip(rows, keys, lengths):
+            out[i] = self._lookup(lines[i], key, length)
+        return out
+
+    def _lookup(self, line: str, key: str, length: int | None = None) -> Entry | None:
+        found = self._lookup_key(key, length)
         if found is not None:
             return found
         pieces = _PIECES.split(line.strip())
@@ -122,26 +140,30 @@ class Lexicon:
             return None
         worst: Entry | None = None
         for piece in pieces:
-            entry = self._lookup_one(piece)
+            entry = self._lookup_key(match_key(piece))
             if entry is None:
                 return None
             if worst is None or entry.risk > worst.risk:
                 worst = entry
         return worst
 
-    def _lookup_one(self, line: str) -> Entry | None:
-        key = match_key(line)
+    def _lookup_key(self, key: str, length: int | None = None) -> Entry | None:
+        """The entry of one piece, by its `match_key` (and its words, when known)."""
         if not key:
             return None
         for candidate in (key, key.strip(_TRAILING)):
             entry = self._exact.get(candidate)
             if entry is not None:
                 return entry
+        if length is not None and length > self._max_words:
+            return None
         tokens = WORD.findall(key)
         length = len(tokens)
         if length > self._max_words:
             return None
-        candidates = [p for word in {*tokens, ""} for p in self._by_word.get(word, ())]
+        candidates = [p for word in self._pattern_words.intersection(tokens)
+                      for p in self._by_word[word]]
+        candidates += self._by_word.get("", ())
         best: Entry | None = None
         for _, pattern, entry, max_words in sorted(candidates, key=lambda p: p[0]):
             if length <= max_words and pattern.match(key) and (best is None or entry.risk < best.risk):

@@ -28,6 +28,13 @@ Format (every key optional but `name` defaults to the file's stem):
     delay = 1.0                          # seconds between requests to the host
     refresh = 7                          # revalidate articles written in the last 7 days
                                          # (0: never; wins over `scrape crawl --refresh`)
+    extra_domains = ["example-cdn.net"]  # also crawl these domains (and their subdomains)
+    any_host = false                     # true: feed items, links and redirects to any host
+
+    A crawl fetches only URLs on the rule's scope: `match.domains` and `crawl.extra_domains`
+    (subdomains included) and the hosts of its start, feed and sitemap URLs; a feed item,
+    sitemap entry, link or redirect elsewhere is reported as `offsite` and not fetched,
+    unless `any_host`.
 
     [[tests]]                            # run by `scrape rules test` and by pytest
     fixture = "fixtures/jannah.html"     # relative to the rule file
@@ -38,6 +45,7 @@ Format (every key optional but `name` defaults to the file's stem):
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from pathlib import Path
@@ -56,10 +64,12 @@ _SCHEMA: dict[str, dict[str, type] | type] = {
     "extract": {"title": list, "standfirst": list, "body": list, "strip": list, "author": list,
                 "published": list, "drop_lines": list},
     "crawl": {"start_urls": list, "feeds": list, "sitemaps": list, "article_urls": str,
-              "delay": float, "refresh": float},
+              "delay": float, "refresh": float, "extra_domains": list, "any_host": bool},
     "tests": list,
 }
 _TEST_KEYS = {"fixture": str, "url": str, "contains": list, "not_contains": list}
+# A domain name as a rule gives it: no scheme, port, path, wildcard or space.
+_DOMAIN = re.compile(r"^[^\s/:*@?#\[\]\\]+$")
 _PROBE = LexborHTMLParser("<html><body><p>probe</p></body></html>")
 
 
@@ -72,7 +82,7 @@ def default_rules_dir() -> Path:
     raise RulesError("bundled rules folder not found; pass a rules folder")
 
 
-def load_rules(path: str | Path | None = None) -> Rules:
+def load_rules(path: str | os.PathLike[str] | None = None) -> Rules:
     """Load the lexicon (`lexicon*.tsv`) and every rule file (`*.toml`) of a rules folder.
 
     Raises RulesError, naming the file and key, on any invalid content.
@@ -140,6 +150,8 @@ def load_rule_file(path: Path) -> SiteRule:
             article_urls=_compile(path, "crawl.article_urls", article_urls) if article_urls else None,
             delay=float(crawl["delay"]) if "delay" in crawl else None,
             refresh=float(crawl["refresh"]) if "refresh" in crawl else None,
+            extra_domains=_domains(path, crawl, "extra_domains", "crawl."),
+            any_host=crawl.get("any_host", False),
         ),
         tests=tuple(tests),
     )
@@ -167,6 +179,17 @@ def _strings(path: Path, table: dict[str, Any], key: str, prefix: str) -> tuple[
         if not isinstance(value, str) or not value.strip():
             raise RulesError(f"{path}: {prefix}{key}[{i}]: must be a non-empty string")
     return tuple(values)
+
+
+def _domains(path: Path, table: dict[str, Any], key: str, prefix: str) -> tuple[str, ...]:
+    domains = []
+    for i, value in enumerate(_strings(path, table, key, prefix)):
+        domain = value.strip().lower().strip(".")
+        if not domain or not _DOMAIN.match(domain):
+            raise RulesError(f"{path}: {prefix}{key}[{i}]: {value!r} is not a domain name "
+                             "(give a host such as example.com: no scheme, port, path or *)")
+        domains.append(domain)
+    return tuple(domains)
 
 
 def _patterns(path: Path, table: dict[str, Any], key: str, prefix: str) -> tuple[re.Pattern[str], ...]:

@@ -37,6 +37,8 @@ class CrawlConfig:
     delay: float | None = None
     refresh: float | None = None   # days: revalidate articles written this recently (None: the
                                    # run's --refresh)
+    extra_domains: tuple[str, ...] = ()   # crawled too, beyond match.domains (subdomains too)
+    any_host: bool = False         # follow links and redirects to any host
 
 
 @dataclass(frozen=True)

@@ -60,10 +60,8 @@ MAX_SHOWN_NAMES = 10
 
 def byline_name(line: str) -> str | None:
     """The author named by a byline line ("By Jane Doe", "كتب فريق التحرير 3 دقيقة"), or None."""
-    if words(line) > MAX_BYLINE_WORDS:
-        return None
     match = _BYLINE.match(line.strip())
-    if not match:
+    if not match or words(line) > MAX_BYLINE_WORDS:
         return None
     name = _NAME_END.sub("", match.group("name")).strip(" :：-–—")
     return name if 0 < words(name) <= 5 else None
@@ -148,10 +146,11 @@ ROLE_WORDS = (
     "redactor", "redactora", "periodista", "corresponsal", "jornalista", "giornalista",
     "muhabir", "editör", "yazar", "خبرنگار", "نویسنده", "دبیر",
 )
-_ROLE = re.compile(r"(?<!\w)(?:" + "|".join(ROLE_WORDS) + r")(?!\w)", re.I)
+# A job title as a whole word (it never spans a line break: texts may be scanned joined).
+ROLE = re.compile(r"(?<!\w)(?:" + "|".join(ROLE_WORDS) + r")(?!\w)", re.I)
 MAX_ROLE_WORDS = 12
 
 
 def is_role_line(line: str) -> bool:
     """True for a short line naming a job title ("Senior Staff Writer", "مراسل الجزيرة")."""
-    return words(line) <= MAX_ROLE_WORDS and _ROLE.search(line) is not None
+    return words(line) <= MAX_ROLE_WORDS and ROLE.search(line) is not None

@@ -114,13 +114,13 @@ def decode_bytes(data: bytes, *, declared: str | None = None, html: bool = False
     text = _mostly_utf8(data, name)
     if text is not None:
         return text
-    candidates = [_codec(declared)]
+    candidates: list[str | None] = [_codec(declared)]
     if html:
         candidates.append(_codec(charset_from_meta(data)))
-    for encoding in candidates:
-        if encoding and encoding != "utf-8":
+    for codec in candidates:
+        if codec and codec != "utf-8":
             try:
-                return data.decode(encoding)
+                return data.decode(codec)
             except UnicodeDecodeError:
                 continue
     best = charset_normalizer.from_bytes(data[:DETECT_BYTES]).best()

@@ -11,7 +11,10 @@ each kind (`scraper.clean.features`); the body assembly never keeps one as a sub
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
+from collections.abc import Sequence
 
 from .lines import UNSPACED
 
@@ -75,16 +78,19 @@ HEADINGS: dict[str, tuple[str, ...]] = {
 
 
 
-def _pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
+def _pattern(phrases: tuple[str, ...], *, joined: bool = False) -> re.Pattern[str]:
     """Any of the phrases at the start of a line, after symbols and a count ("3 Comments");
-    a phrase of a spaced script must end a word there ("Related" but not "Relatedly")."""
+    a phrase of a spaced script must end a word there ("Related" but not "Relatedly").
+    `joined`: at the start of any line of lines joined by "\\n" (never across one)."""
     ordered = sorted(phrases, key=len, reverse=True)
     spaced = "|".join(re.escape(p) for p in ordered if not UNSPACED.search(p))
     unspaced = "|".join(re.escape(p) for p in ordered if UNSPACED.search(p))
-    return re.compile(rf"^[\W\d_]*(?:(?:{spaced})(?!\w)|(?:{unspaced}))", re.I)
+    lead = r"(?m)^(?:[^\w\n]|[\d_])*" if joined else r"^[\W\d_]*"
+    return re.compile(rf"{lead}(?:(?:{spaced})(?!\w)|(?:{unspaced}))", re.I)
 
 
 _PATTERNS = {kind: _pattern(phrases) for kind, phrases in HEADINGS.items()}
+_JOINED_PATTERNS = {kind: _pattern(phrases, joined=True) for kind, phrases in HEADINGS.items()}
 KINDS = tuple(HEADINGS)
 
 
@@ -97,3 +103,20 @@ def heading_kind(line: str, words: int) -> str | None:
         if pattern.match(line):
             return kind
     return None
+
+
+def heading_kinds(lines: Sequence[str], words: Sequence[int]) -> list[str | None]:
+    """`heading_kind` of each line (none holding a "\\n"), each kind's pattern run once
+    over the lines short enough to be headings, joined."""
+    rows = [i for i, (line, n) in enumerate(zip(lines, words)) if n <= HEADING_WORDS and line]
+    out: list[str | None] = [None] * len(lines)
+    if not rows:
+        return out
+    text = "\n".join(lines[i] for i in rows)
+    starts = list(itertools.accumulate((len(lines[i]) + 1 for i in rows[:-1]), initial=0))
+    for kind, pattern in _JOINED_PATTERNS.items():
+        for match in pattern.finditer(text):
+            row = rows[bisect.bisect_right(starts, match.start()) - 1]
+            if out[row] is None:  # the first kind that matches
+                out[row] = kind
+    return out

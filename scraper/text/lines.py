@@ -20,6 +20,9 @@ CLOSING_QUOTES = "\"'”’»)]」』"
 CLAUSE = re.compile(r"[,،;؛、，]")
 # A line ending with one of these is a sentence or a label, never a headline.
 NOT_HEADLINE_END = (".", "。", ":", "،", ",")
+# A headline-like line of a text has at most this many words (the text cleaner's headline
+# choice and the line model's `headline` feature).
+HEADLINE_MAX_WORDS = 25
 # A line of an article has at least PROSE_CHARS characters (a CJK character counting as
 # three) or PROSE_WORDS words; shorter ones are menus, labels and widgets.
 PROSE_CHARS = 50

@@ -1,6 +1,7 @@
 """`python -m scraper.train SUBCOMMAND`: train a bundled model from ../shared/corpora.
 
     python -m scraper.train blocks [--threads 2] [--out build/models]   # HTML block classifier
+    python -m scraper.train regions                                    # HTML region model
     python -m scraper.train lines ...                                  # text line classifier
 
 Each subcommand lives in the module of the same name (`scraper.train.blocks`, ...) and
@@ -12,7 +13,8 @@ from __future__ import annotations
 import importlib
 import sys
 
-SUBCOMMANDS = {"blocks": "HTML block classifier", "lines": "text line classifier"}
+SUBCOMMANDS = {"blocks": "HTML block classifier", "regions": "HTML region model (after blocks)",
+               "lines": "text line classifier"}
 
 
 def main(argv: list[str] | None = None) -> int:

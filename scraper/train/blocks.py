@@ -19,11 +19,18 @@ included. The fold-k model (written to `--out`) is therefore: stage 1 trained wi
 fold k; stage 2 trained without fold k on logits from stage-1 models trained without fold
 k and without the page's own fold (ten leave-two-folds-out models). The bundled model is
 stage 1 on everything and stage 2 on the leave-one-fold-out logits.
+
+For the better proxy of unseen sites, one model per corpus is trained the same way on
+the other two corpora only (`blocks-loco-<corpus>.json`: stage 2 on the logits of stage-1
+models without the page's fold, within those two corpora). `blocks.manifest.json` beside
+the bundled model records the data, parameters, seed and every model file's hash.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -106,11 +113,16 @@ def fit(matrices: list[np.ndarray], data: list[PageData], features: tuple[str, .
         name: str, threads: int, params: dict[str, Any]) -> Classifier:
     """A CatBoost classifier on the labelled rows of `data` (matrices[i] is data[i]'s),
     converted to the project's model format."""
+    return fit_rows(np.vstack(matrices), np.concatenate([d.labels for d in data]),
+                    np.concatenate([d.weights for d in data]), features, name=name,
+                    threads=threads, params=params)
+
+
+def fit_rows(X: np.ndarray, y: np.ndarray, w: np.ndarray, features: tuple[str, ...], *,
+             name: str, threads: int, params: dict[str, Any]) -> Classifier:
+    """A CatBoost classifier on the rows of X whose weight `w` is positive (labels `y`)."""
     from catboost import CatBoostClassifier  # the [train] extra
 
-    X = np.vstack(matrices)
-    y = np.concatenate([d.labels for d in data])
-    w = np.concatenate([d.weights for d in data])
     keep = w > 0
     model = CatBoostClassifier(**params, thread_count=threads, verbose=0,
                                allow_writing_files=False)
@@ -118,14 +130,12 @@ def fit(matrices: list[np.ndarray], data: list[PageData], features: tuple[str, .
     return from_catboost(exported(model), features, name=name)
 
 
-def _stacked(data: list[PageData], logits: dict[str, np.ndarray]) -> list[np.ndarray]:
-    return [context_features(d.blocks, d.X, logits[d.page.key]) for d in data]
-
-
 def train(*, corpora: Path = CORPORA, out: Path = FOLD_MODELS, bundled: Path = BUNDLED,
-          threads: int = 2, params: dict[str, Any] | None = None,
+          threads: int = 2, params: dict[str, Any] | None = None, loco: bool = True,
           log: Callable[[str], None] = print) -> dict[str, Any]:
-    """Train and write the bundled model and the FOLDS fold models; returns a summary."""
+    """Train and write the bundled model, the FOLDS fold models and (with `loco`) one
+    leave-one-corpus-out model per corpus, and a manifest beside the bundled model;
+    returns a summary."""
     params = {**CATBOOST, **(params or {})}
     start = time.perf_counter()
     rules = load_rules()
@@ -133,40 +143,85 @@ def train(*, corpora: Path = CORPORA, out: Path = FOLD_MODELS, bundled: Path = B
     log(f"{len(data)} pages, {sum(len(d.X) for d in data):,} blocks "
         f"({sum(int((d.weights > 0).sum()) for d in data):,} labelled) "
         f"in {time.perf_counter() - start:.0f} s")
-    folds = [d.fold for d in data]
 
-    models: dict[frozenset[int], Classifier] = {}
+    models: dict[tuple[str, frozenset[int]], Classifier] = {}
 
-    def stage1(*without: int) -> Classifier:
-        key = frozenset(without)
+    def stage1(held_out: str, *without: int) -> Classifier:
+        """Stage 1 on every page but corpus `held_out`'s and folds `without`'s."""
+        key = (held_out, frozenset(without))
         if key not in models:
-            chosen = [d for d, f in zip(data, folds) if f not in key]
+            chosen = [d for d in data if d.fold not in key[1] and d.page.corpus != held_out]
             models[key] = fit([d.X for d in chosen], chosen, FEATURES, name="blocks",
                               threads=threads, params=params)
-            log(f"stage 1 without folds {sorted(key)}: {time.perf_counter() - start:.0f} s")
+            log(f"stage 1 without {held_out or 'no corpus'}, folds {sorted(key[1])}: "
+                f"{time.perf_counter() - start:.0f} s")
         return models[key]
 
-    def logits_of(by_fold: dict[int, Classifier], chosen: list[PageData]) -> dict[str, np.ndarray]:
-        return {d.page.key: by_fold[d.fold].logits(d.X) for d in chosen}
+    def second_stage(chosen: list[PageData], by_fold: Callable[[int], Classifier]) -> Classifier:
+        """Stage 2 on `chosen`, read on logits of stage-1 models that never saw the page's
+        fold (`by_fold`)."""
+        stacked = [context_features(d.blocks, d.X, by_fold(d.fold).logits(d.X)) for d in chosen]
+        return fit(stacked, chosen, CONTEXT_FEATURES, name="blocks-context", threads=threads,
+                   params=params)
 
-    leave_one = {k: stage1(k) for k in range(FOLDS)}
+    written: dict[str, Path] = {}
     out.mkdir(parents=True, exist_ok=True)
     for k in range(FOLDS):
         rest = [d for d in data if d.fold != k]
-        inner = {m: stage1(k, m) for m in range(FOLDS) if m != k}
-        second = fit(_stacked(rest, logits_of(inner, rest)), rest, CONTEXT_FEATURES,
-                     name="blocks-context", threads=threads, params=params)
-        model = _with_second(leave_one[k], second, {"fold": k, "folds": FOLDS, **_about(params)})
-        model.save(out / f"blocks-fold{k}.json")
+        second = second_stage(rest, lambda m, k=k: stage1("", k, m))
+        model = _with_second(stage1("", k), second, {"fold": k, "folds": FOLDS, **_about(params)})
+        written[f"fold{k}"] = out / f"blocks-fold{k}.json"
+        model.save(written[f"fold{k}"])
         log(f"fold {k} model written: {time.perf_counter() - start:.0f} s")
-    second = fit(_stacked(data, logits_of(leave_one, data)), data, CONTEXT_FEATURES,
-                 name="blocks-context", threads=threads, params=params)
-    full = _with_second(stage1(), second, _about(params))
+    for corpus in NAMES if loco else ():
+        rest = [d for d in data if d.page.corpus != corpus]
+        second = second_stage(rest, lambda m, c=corpus: stage1(c, m))
+        model = _with_second(stage1(corpus), second,
+                             {"held_out_corpus": corpus, **_about(params)})
+        written[f"loco-{corpus}"] = out / f"blocks-loco-{corpus}.json"
+        model.save(written[f"loco-{corpus}"])
+        log(f"model without {corpus} written: {time.perf_counter() - start:.0f} s")
+    second = second_stage(data, lambda m: stage1("", m))
+    full = _with_second(stage1(""), second, _about(params))
     full.save(bundled)
+    write_manifest(bundled, [(d.page, (d.X, d.labels, d.weights)) for d in data], params,
+                   {"bundled": bundled, **written}, CONTEXT_FEATURES,
+                   "python -m scraper.train blocks")
     seconds = time.perf_counter() - start
     log(f"bundled model written to {bundled} ({bundled.stat().st_size / 1e6:.1f} MB) "
         f"in {seconds / 60:.1f} min")
     return {"pages": len(data), "seconds": seconds}
+
+
+def write_manifest(bundled: Path, rows: list[tuple[Page, tuple[np.ndarray, ...]]],
+                   params: dict[str, Any], files: dict[str, Path],
+                   features: tuple[str, ...], command: str) -> Path:
+    """`<bundled>.manifest.json`: what the bundled model and its fold and
+    leave-one-corpus-out models were trained on (per corpus: pages, sites and a hash of
+    each page's arrays: features, labels, weights), with which parameters and seed, and
+    each model file's hash, so a retrained fold model can be checked to go with the
+    bundled one."""
+    corpora: dict[str, Any] = {}
+    for name in NAMES:
+        chosen = [(page, arrays) for page, arrays in rows if page.corpus == name]
+        digest = hashlib.sha256()
+        for page, arrays in chosen:
+            digest.update(page.key.encode())
+            for array in arrays:
+                digest.update(np.ascontiguousarray(array).tobytes())
+        corpora[name] = {"pages": len(chosen), "sites": len({page.site for page, _ in chosen}),
+                         "data_sha256": digest.hexdigest()}
+    manifest = {"command": command, "params": params, "seed": params.get("random_seed"),
+                "folds": FOLDS,
+                "split": f"site_fold(site, {FOLDS}); leave-one-corpus-out over {list(NAMES)}",
+                "features_sha256": hashlib.sha256("\n".join(features).encode()).hexdigest(),
+                "corpora": corpora,
+                "models": {name: {"file": path.name,
+                                  "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
+                           for name, path in files.items()}}
+    target = bundled.with_suffix(".manifest.json")
+    target.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return target
 
 
 def _about(params: dict[str, Any]) -> dict[str, Any]:
@@ -188,10 +243,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bundled", type=Path, default=BUNDLED)
     parser.add_argument("--threads", type=int, default=2, help="CatBoost threads")
     parser.add_argument("--iterations", type=int, default=CATBOOST["iterations"])
+    parser.add_argument("--no-loco", action="store_true",
+                        help="skip the leave-one-corpus-out models")
     args = parser.parse_args(argv)
     if not (args.corpora / "wcxb").is_dir():
         print(f"corpora not found at {args.corpora}", file=sys.stderr)
         return 2
     train(corpora=args.corpora, out=args.out, bundled=args.bundled, threads=args.threads,
-          params={"iterations": args.iterations})
+          params={"iterations": args.iterations}, loco=not args.no_loco)
     return 0

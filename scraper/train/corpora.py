@@ -8,9 +8,10 @@ gold text (wcxb, readability), `with` / `without` snippets (trafilatura, wcxb) o
 line labels (seeds).
 
 Sites: the URL's host without `www.`, the archived page's host for a Wayback Machine copy;
-readability pages have no URL, so a folder is its own site, numbered folders of one name
-(`nytimes-1`..`nytimes-5`) one site together; a page without a URL is its own site; each
-seed is its own site.
+readability pages have no URL field, so their site is the host of their canonical link or
+`og:url`, and numbered folders of one name (`nytimes-1`..`nytimes-5`) are one site
+together with every host any of them names, so no host is in two folds; a page with
+neither is its own site; each seed is its own site.
 """
 
 from __future__ import annotations
@@ -106,14 +107,51 @@ def wcxb(root: Path = CORPORA) -> list[Page]:
 def readability(root: Path = CORPORA) -> list[Page]:
     """The readability pages with a real gold (Lorem-ipsum tests, pages of no language and
     near-empty golds left out), with `page.html` and the full-page dump `dirty.txt`."""
-    pages = []
+    found = []
     for folder, meta in _folders(root / "readability"):
         gold = (folder / "gold.txt").read_text(encoding="utf-8")
         if meta.get("lang_detected") in SKIP_LANGS or len(gold.split()) < MIN_GOLD_WORDS:
             continue
-        pages.append(Page("readability", folder.name, _NUMBERED.sub("", folder.name),
-                          folder / "page.html", None, gold, dump_path=folder / "dirty.txt"))
-    return pages
+        found.append((folder, gold, _declared_host(folder / "page.html")))
+    sites = _joined_sites([(_NUMBERED.sub("", folder.name), host) for folder, _, host in found])
+    return [Page("readability", folder.name, site, folder / "page.html", None, gold,
+                 dump_path=folder / "dirty.txt") for (folder, gold, _), site in zip(found, sites)]
+
+
+_CANONICAL = re.compile(r"<link\b[^>]*\brel=[\"']?canonical\b[^>]*>|"
+                        r"<meta\b[^>]*\bproperty=[\"']?og:url\b[^>]*>", re.I)
+_ADDRESS = re.compile(r"\b(?:href|content)=[\"']?(https?://[^\"'\s>]+)", re.I)
+
+
+def _declared_host(html: Path) -> str:
+    """The host of a saved page's canonical link or og:url ("" when it names none)."""
+    head = html.read_bytes()[:200_000].decode("utf-8", "replace")
+    for tag in _CANONICAL.finditer(head):
+        address = _ADDRESS.search(tag.group(0))
+        if address:
+            return site_of(address.group(1))
+    return ""
+
+
+def _joined_sites(names: list[tuple[str, str]]) -> list[str]:
+    """One site key per (folder family, declared host) pair: pairs that share a family or a
+    host are one site, keyed by the alphabetically first host of the group (else family)."""
+    parent: dict[str, str] = {}
+
+    def root(key: str) -> str:
+        while parent.setdefault(key, key) != key:
+            key = parent[key]
+        return key
+
+    for family, host in names:
+        if host:
+            a, b = root("family:" + family), root("host:" + host)
+            parent[max(a, b)] = min(a, b)
+    groups: dict[str, list[str]] = {}
+    for family, host in names:
+        groups.setdefault(root("family:" + family), []).append(host)
+    keys = {group: min((h for h in hosts if h), default="") for group, hosts in groups.items()}
+    return [keys[root("family:" + family)] or family for family, _ in names]
 
 
 def trafilatura(root: Path = CORPORA) -> list[Page]:

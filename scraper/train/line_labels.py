@@ -59,7 +59,9 @@ def _align_gap(tokens: list[list[str]], ref_tokens: list[list[str]], rows: range
     """Count, per line of `rows`, its tokens aligned with the reference lines `ref_rows`."""
     if not rows or not ref_rows:
         return
-    flat, owner, starts = [], [], {}
+    flat: list[str] = []
+    owner: list[int] = []
+    starts: dict[int, int] = {}
     for row in rows:
         starts[row] = len(flat)
         flat.extend(tokens[row])

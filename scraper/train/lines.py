@@ -113,7 +113,7 @@ def trimmed(lines: Sequence[Line], labels: Sequence[line_labels.Label]) -> list[
     cleaner cleans its own output again until it stays the same (see `clean_text`): the
     model must know lines in that company too."""
     article = [i for i, label in enumerate(labels) if label == 1.0]
-    keep = set()
+    keep: set[int] = set()
     for i in article:
         keep.update(range(max(0, i - TRIM_MARGIN), min(len(lines), i + TRIM_MARGIN + 1)))
     return sorted(keep)
