@@ -17,7 +17,7 @@ from ..rules.lexicon import Lexicon
 from ..text.lines import is_prose
 from ..text.normalize import clean_line
 from .blocks import content_logits, page_blocks
-from .regions import drop_mask, second_article
+from .regions import drop_mask
 from .signatures import repeated_mask
 from .visible import block_lines
 
@@ -45,9 +45,6 @@ def generic_lines(tree: LexborHTMLParser, *, model: Classifier,
     keep = z > 0
     if region_model is not None and keep.any():
         keep &= ~drop_mask(region_model, found, X, z)
-        second = second_article(found, X, keep)
-        if second is not None:
-            keep[second:] = False
     if repeats is not None:
         keep &= ~repeated_mask(found, keep, repeats)
     lines = [text for text, kept in zip(found.texts, keep) if kept]

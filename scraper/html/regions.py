@@ -246,30 +246,6 @@ def region_features(blocks: Blocks, X: np.ndarray, z: np.ndarray,
     return R
 
 
-# A second article: a headline after this share of the kept prose, with a date or byline
-# within SECOND_META blocks after it.
-SECOND_AFTER = 0.5
-SECOND_META = 3
-_SECOND_HEADLINE = ("tag_h1", "tag_h2")
-
-
-def second_article(blocks: Blocks, X: np.ndarray, keep: np.ndarray) -> int | None:
-    """The first kept block of a second article run on after the first (a headline below
-    most of the kept text, followed by its own date or byline), or None."""
-    kept = np.flatnonzero(keep)
-    if len(kept) < 3:
-        return None
-    chars = X[kept, _COL["chars"]]
-    above = np.cumsum(chars) - chars
-    headline = (X[kept, _COL["tag_h1"]] + X[kept, _COL["tag_h2"]]) > 0
-    meta = (X[:, _COL["date"]] > 0) | (X[:, _COL["name_byline"]] > 0)
-    for j in np.flatnonzero(headline & (above >= SECOND_AFTER * chars.sum())):
-        i = kept[j]
-        if meta[i + 1:i + 1 + SECOND_META].any():
-            return int(i)
-    return None
-
-
 def sure_chrome(R: np.ndarray) -> np.ndarray:
     """Per region (rows of `region_features`), whether it is chrome on evidence alone: a
     teaser list outside the main run or above the headline, or a comment policy."""
