@@ -35,6 +35,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -168,14 +169,14 @@ def train(*, corpora: Path = CORPORA, out: Path = FOLD_MODELS, bundled: Path = B
     out.mkdir(parents=True, exist_ok=True)
     for k in range(FOLDS):
         rest = [d for d in data if d.fold != k]
-        second = second_stage(rest, lambda m, k=k: stage1("", k, m))
+        second = second_stage(rest, partial(stage1, "", k))
         model = _with_second(stage1("", k), second, {"fold": k, "folds": FOLDS, **_about(params)})
         written[f"fold{k}"] = out / f"blocks-fold{k}.json"
         model.save(written[f"fold{k}"])
         log(f"fold {k} model written: {time.perf_counter() - start:.0f} s")
     for corpus in NAMES if loco else ():
         rest = [d for d in data if d.page.corpus != corpus]
-        second = second_stage(rest, lambda m, c=corpus: stage1(c, m))
+        second = second_stage(rest, partial(stage1, corpus))
         model = _with_second(stage1(corpus), second,
                              {"held_out_corpus": corpus, **_about(params)})
         written[f"loco-{corpus}"] = out / f"blocks-loco-{corpus}.json"
