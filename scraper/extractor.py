@@ -78,15 +78,20 @@ class Extractor:
                 f"region_model={self.region_model.name!r})")
 
     def extract_html(self, html: str | bytes, *, url: str | None = None,
-                     charset: str | None = None) -> Record:
+                     charset: str | None = None, repeats: RepeatIndex | None = None) -> Record:
         """The article of an HTML page; `charset` is the HTTP header's, if known.
+
+        `repeats` is an index of other pages of the same site (`RepeatIndex` of their
+        `clean.repeats.document_keys`): a block whose element path and text recur on half
+        of them is the site's template and is dropped (on a quarter of them, at the edges
+        of the article only), unless it is the page's only prose.
 
         Raises InputError subclasses for unreadable input (empty, binary, undecodable, too
         large) and NoArticleError when the page holds no article text.
         """
         return _extract_html(html, rules=self.rules, options=self.options,
                              model=self.block_model, region_model=self.region_model, url=url,
-                             charset=charset)
+                             charset=charset, repeats=repeats)
 
     def clean_text(self, text: str | bytes, *, source: str | None = None, url: str | None = None,
                    repeats: RepeatIndex | None = None) -> Record:
@@ -113,7 +118,7 @@ class Extractor:
         NoArticleError when no article is found.
         """
         if looks_like_html(data):
-            record = self.extract_html(data, url=url, charset=charset)
+            record = self.extract_html(data, url=url, charset=charset, repeats=repeats)
             return dataclasses.replace(record, source=source) if source else record
         text = decode_bytes(data, declared=charset, name=source or url)
         return self.clean_text(text, source=source, url=url, repeats=repeats)
@@ -143,9 +148,9 @@ def _extractor(rules: Rules | None) -> Extractor:
 
 
 def extract_html(html: str | bytes, *, url: str | None = None, charset: str | None = None,
-                 rules: Rules | None = None) -> Record:
+                 repeats: RepeatIndex | None = None, rules: Rules | None = None) -> Record:
     """`Extractor.extract_html` with the given rules, or the shared default Extractor."""
-    return _extractor(rules).extract_html(html, url=url, charset=charset)
+    return _extractor(rules).extract_html(html, url=url, charset=charset, repeats=repeats)
 
 
 def clean_text(text: str | bytes, *, source: str | None = None, url: str | None = None,

@@ -63,7 +63,7 @@ class _Task:
     url: str | None = None
     charset: str | None = None
     source: str | None = None
-    group: str | None = None  # the folder whose repetition index applies ("bytes" only)
+    group: str | None = None  # the folder or site whose repetition index applies
 
 
 if TYPE_CHECKING:  # the two start methods the pool uses (BaseContext declares no Process);
@@ -99,7 +99,8 @@ class _Collect(logging.Handler):
 
 def _run(extractor: Extractor, task: _Task, repeats: Mapping[str | None, RepeatIndex]) -> Record:
     if task.kind == "html":
-        return extractor.extract_html(task.data, url=task.url, charset=task.charset)
+        return extractor.extract_html(task.data, url=task.url, charset=task.charset,
+                                      repeats=repeats.get(task.group))
     return extractor.record_from_bytes(task.data, source=task.source, url=task.url,
                                        charset=task.charset, repeats=repeats.get(task.group))
 
@@ -197,8 +198,8 @@ class _Worker:
 class ExtractPool:
     """`jobs` worker processes extracting with the extractor's rules and options.
 
-    `repeats` (folder -> RepeatIndex) is sent to each worker once, for `submit_bytes`'
-    `group`. Use as a context manager, or call `close()`.
+    `repeats` (folder or site -> RepeatIndex) is sent to each worker once, for the
+    `group` of `submit_bytes` and `submit_html`. Use as a context manager, or call `close()`.
     """
 
     def __init__(self, extractor: Extractor, settings: PoolSettings | None = None, *,
@@ -227,10 +228,11 @@ class ExtractPool:
         """The number of worker processes."""
         return len(self._threads)
 
-    def submit_html(self, html: bytes, *, url: str | None = None,
-                    charset: str | None = None) -> Future[Record]:
-        """`Extractor.extract_html` in a worker: a future of the Record (or ScraperError)."""
-        return self._submit(_Task("html", html, url=url, charset=charset))
+    def submit_html(self, html: bytes, *, url: str | None = None, charset: str | None = None,
+                    group: str | None = None) -> Future[Record]:
+        """`Extractor.extract_html` in a worker, with the repetition index of `group`: a
+        future of the Record (or ScraperError)."""
+        return self._submit(_Task("html", html, url=url, charset=charset, group=group))
 
     def submit_bytes(self, data: bytes, *, source: str | None = None, url: str | None = None,
                      charset: str | None = None, group: str | None = None) -> Future[Record]:
@@ -366,10 +368,11 @@ class InlineExtraction:
 
     jobs = 1
 
-    def submit_html(self, html: bytes, *, url: str | None = None,
-                    charset: str | None = None) -> Future[Record]:
-        """`Extractor.extract_html` now, as a settled future."""
-        return self._settled(_Task("html", html, url=url, charset=charset))
+    def submit_html(self, html: bytes, *, url: str | None = None, charset: str | None = None,
+                    group: str | None = None) -> Future[Record]:
+        """`Extractor.extract_html` now, with the repetition index of `group`, as a settled
+        future."""
+        return self._settled(_Task("html", html, url=url, charset=charset, group=group))
 
     def submit_bytes(self, data: bytes, *, source: str | None = None, url: str | None = None,
                      charset: str | None = None, group: str | None = None) -> Future[Record]:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from ..errors import ArchiveError, InputError, NoArticleError, ScraperError
+from ..net.urls import site_of
 from ..pool import Extraction
 from ..record import Record
 from ..store import RecordWriter
@@ -92,7 +93,8 @@ def page_problem(page: Page) -> ScraperError | None:
 
 def outcomes(entries: Iterable[Entry], extraction: Extraction) -> Iterator[WarcOutcome]:
     """The outcome of each entry, in order: HTML pages extracted by `extraction` (in this
-    process or in its workers), everything else settled at once. Records carry the URL
+    process or in its workers, with the repetition index of the page's site when the
+    extraction has one), everything else settled at once. Records carry the URL
     (WARC-Target-URI) and `fetched` (WARC-Date)."""
     def submit(entry: Entry) -> Future[Record] | WarcOutcome:
         if isinstance(entry, Skipped):
@@ -101,7 +103,8 @@ def outcomes(entries: Iterable[Entry], extraction: Extraction) -> Iterator[WarcO
         problem = page_problem(entry)
         if problem is not None:
             return WarcOutcome(entry.source, entry.url, "skipped", error=problem)
-        return extraction.submit_html(entry.body, url=entry.url, charset=entry.charset)
+        return extraction.submit_html(entry.body, url=entry.url, charset=entry.charset,
+                                      group=site_of(entry.url))
 
     for entry, result in extraction.ordered(entries, submit):
         if isinstance(result, WarcOutcome):

@@ -248,13 +248,13 @@ def _shapes(lines: Sequence[str], signals: Sequence[RuleSignals]) -> np.ndarray:
     for i in np.flatnonzero(hashes).tolist():
         hashtag[i] = _HASHTAG.search(texts[i]) is not None
     listed = np.zeros(n, dtype=bool)
-    for i, text in enumerate(texts):  # a marker opens with a symbol or a digit
-        if short[i] and (text[:1] in _MARKER_OPENS or text[:1].isdigit()):
-            listed[i] = list_marker(text) is not None
+    for j, text in enumerate(texts):  # a marker opens with a symbol or a digit
+        if short[j] and (text[:1] in _MARKER_OPENS or text[:1].isdigit()):
+            listed[j] = list_marker(text) is not None
     headings = {kind: np.zeros(n, dtype=bool) for kind in HEADING_KINDS}
-    for i, kind in enumerate(heading_kinds(texts, n_words.tolist())):
+    for j, kind in enumerate(heading_kinds(texts, n_words.tolist())):
         if kind is not None:
-            headings[kind][i] = True
+            headings[kind][j] = True
     is_date = np.fromiter((s.date for s in signals), dtype=bool, count=n)
     byline = np.fromiter((s.byline for s in signals), dtype=bool, count=n)
     link = (url_share > 0.5) | file_name

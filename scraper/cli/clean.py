@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 
 import click
 
-from ..clean.repeats import RepeatIndex, document_lines
+from ..clean.repeats import RepeatIndex, document_keys
 from ..config import PoolSettings
 from ..errors import InputError, ScraperError
 from ..extractor import Extractor
@@ -24,6 +24,7 @@ from .common import (
     jobs_option,
     output_option,
     print_records,
+    repeats_option,
     warn,
     warnings_to,
 )
@@ -34,8 +35,7 @@ from .inputs import Input, check_paths, count_inputs, folder_inputs, iter_inputs
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @output_option
 @format_option("clean")
-@click.option("--repeats/--no-repeats", default=True, show_default=True,
-              help="Drop lines that recur on many pages of a folder (one site's pages).")
+@repeats_option
 @jobs_option
 @extractor_option
 def clean(paths: tuple[str, ...], output: str, fmt: str, repeats: bool, jobs: int,
@@ -121,7 +121,8 @@ def _extracted(inputs: Iterable[Input | InputError], indexes: dict[str | None, R
 
 
 def _repeat_indexes(paths: tuple[str, ...]) -> dict[str | None, RepeatIndex]:
-    """One repetition index per folder given on the command line, its files read one at a
-    time (the index keeps line counts, not the pages)."""
-    return {group: RepeatIndex(document_lines(item.data) for item in items)
+    """One repetition index per folder given on the command line (its text lines and its
+    HTML pages' blocks), its files read one at a time (the index keeps key hashes and
+    counts, not the pages)."""
+    return {group: RepeatIndex(document_keys(item.data) for item in items)
             for group, items in folder_inputs(paths).items()}

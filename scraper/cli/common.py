@@ -94,6 +94,15 @@ def output_option(func: F) -> F:
     )(func)
 
 
+def repeats_option(func: F) -> F:
+    """--repeats/--no-repeats: clean one site's pages together (also SCRAPE_<COMMAND>_REPEATS)."""
+    return click.option(
+        "--repeats/--no-repeats", default=True, show_default=True,
+        help="Drop what recurs on many pages of one site (a folder's pages; a WARC's pages "
+             "of one host): text lines, and HTML blocks with the same element path and text.",
+    )(func)
+
+
 def format_option(command: str) -> Callable[[F], F]:
     """-f/--format: how printed records look (also SCRAPE_<COMMAND>_FORMAT)."""
     return click.option(

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from ..archive.read import stdin_spool, warc_files
+from ..archive.repeats import site_indexes
 from ..archive.run import WarcOutcome, WarcSource, WarcSummary, run_warc
 from ..config import PoolSettings
 from ..crawl.lock import output_lock
@@ -31,6 +32,7 @@ from .common import (
     output_option,
     page_timeout_option,
     print_records,
+    repeats_option,
     warn,
 )
 
@@ -41,6 +43,7 @@ from .common import (
 @format_option("warc")
 @jobs_option
 @page_timeout_option
+@repeats_option
 @click.option("--dask", "dask_address", metavar="[ADDRESS]", is_flag=False, flag_value="local",
               help="Run on a Dask cluster (scheduler address, e.g. tcp://host:8786); with no "
                    "address, or 'local', on a LocalCluster of --jobs workers (a bare --dask "
@@ -48,12 +51,16 @@ from .common import (
                    "Needs scraper[dask] and -o DIR on storage the workers share.")
 @extractor_option
 def warc_command(paths: tuple[str, ...], output: str, fmt: str, jobs: int,
-                 page_timeout: float | None, dask_address: str | None,
+                 page_timeout: float | None, repeats: bool, dask_address: str | None,
                  extractor: Extractor) -> None:
     """Extract the HTML responses of WARC files (.warc, .warc.gz; a folder: its WARC
     files; - reads standard input) and print the records or, with -o, write them as
     `scrape clean -o` does. The URL is the WARC-Target-URI; the capture date (WARC-Date)
     goes into the record's `fetched` field, `published` stays the page's own date.
+
+    The pages of one site (host) are cleaned together: a first pass over the files counts
+    the blocks and lines that recur on many of a site's pages (its first pages, up to a
+    bound), and the extraction drops them (--no-repeats: not; nor with --dask).
 
     Every record that gives no record is reported on one line (damaged or truncated
     records, bad gzip members, payloads over the size limit, revisits, responses that are
@@ -89,7 +96,9 @@ def warc_command(paths: tuple[str, ...], output: str, fmt: str, jobs: int,
         # One run per folder, as a crawl: two would each write every record.
         with _folder_lock(output):
             writer = RecordWriter(output) if output != STDIO else None
-            with open_extraction(extractor, settings) as extraction:
+            indexes = (site_indexes(sources, max_bytes=extractor.options.max_page_bytes)
+                       if repeats else {})
+            with open_extraction(extractor, settings, repeats=indexes) as extraction:
                 summary = run_warc(sources, extraction, writer, on_outcome=_report,
                                    on_record=printed.append,
                                    max_bytes=extractor.options.max_page_bytes)

@@ -131,7 +131,9 @@ class Blocks:
     the totals of the blocks in its subtree, and `class_repeats`: how many block-level
     elements of the page have the same class attribute (0 without one; comment threads,
     teaser cards and menus repeat theirs), `template`: an id per distinct (tag code, class
-    attribute) pair, equal for elements cut from one template (teaser items, comments).
+    attribute) pair, equal for elements cut from one template (teaser items, comments),
+    `tag_names` and `classes`: its tag and class attribute as written (what
+    `html.signatures` builds element paths from).
     """
 
     texts: list[str]
@@ -153,6 +155,8 @@ class Blocks:
     extent: np.ndarray  # elements in its subtree, itself included (they follow it)
     template: np.ndarray
     steps: int  # nodes visited: the walk's work, for checking it stays linear
+    tag_names: tuple[str, ...] = ()
+    classes: tuple[str, ...] = ()
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -170,6 +174,7 @@ class _Walk:
         # (tag code, ancestors, names, names_any, depth, parent, chrome, article, class)
         self.elements: list[tuple[int, int, int, int, int, int, int, int, str]] = []
         self.ends: list[int] = [1]
+        self.tag_names: list[str] = []  # per element, its tag as written
 
     def flush(self, element: int) -> None:
         """End the current block as a block of `element` (`_finish` drops it if it holds no
@@ -212,6 +217,7 @@ def segment(root: LexborNode) -> Blocks:
     cache: dict[str, int] = {}
     elements.append((_BLOCK_TAG_CODE.get(root.tag or "body", _OTHER_TAG), 0, 0, 0, 0, -1, -1, -1,
                      ""))
+    walk.tag_names.append(root.tag or "body")
     ends = walk.ends  # one past each element's last descendant (they follow it in order)
     # A context: (ancestor mask, own names, parent's own names, names of any ancestor,
     # depth, block element, chrome element, article element); the root is element 0.
@@ -286,6 +292,7 @@ def segment(root: LexborNode) -> Blocks:
             elements.append((_BLOCK_TAG_CODE.get(tag, _OTHER_TAG), ancestors,
                              kinds | own | parent_own, names_any | kinds, depth, parent, chrome,
                              article, classes))
+            walk.tag_names.append(tag)
             ends.append(blk + 1)  # until its children are seen
         child = node.child
         if child is None:
@@ -322,7 +329,8 @@ def _finish(walk: _Walk, steps: int) -> Blocks:
                   element_link_chars=subtree_sums(element, link_chars, extent),
                   blocks=subtree_sums(element, np.ones(len(element)), extent),
                   class_repeats=np.array([counts[c] for c in classes], dtype=np.float64),
-                  extent=extent, template=template, steps=steps)
+                  extent=extent, template=template, steps=steps,
+                  tag_names=tuple(walk.tag_names), classes=tuple(classes))
 
 
 def subtree_sums(element: np.ndarray, values: np.ndarray, extent: np.ndarray) -> np.ndarray:

@@ -19,6 +19,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from ..clean.classify import Kind, kind_of
 from ..clean.features import rule_signals_of
+from ..clean.repeats import RepeatIndex
 from ..config import ExtractOptions
 from ..errors import EmptyInputError, NoArticleError, PageTooLargeError
 from ..model import Classifier
@@ -93,10 +94,12 @@ def parse_page(html: str | bytes, *, rules: Rules, options: ExtractOptions,
 
 def extract_html(html: str | bytes, *, rules: Rules, options: ExtractOptions,
                  model: Classifier, region_model: Classifier | None = None,
-                 url: str | None = None, charset: str | None = None) -> Record:
+                 url: str | None = None, charset: str | None = None,
+                 repeats: RepeatIndex | None = None) -> Record:
     """Extract the article of an HTML page; `charset` is the HTTP header's, if known;
     `model` is the block classifier of the generic path and `region_model` the model that
-    decides its regions whole (None: block by block only).
+    decides its regions whole (None: block by block only); `repeats` counts blocks and
+    lines over other pages of the same site (the site's template is dropped).
 
     Raises InputError subclasses for unreadable input (empty, binary, undecodable, too
     large), NoArticleError when the page holds no article text, and ModelError when the
@@ -112,7 +115,7 @@ def extract_html(html: str | bytes, *, rules: Rules, options: ExtractOptions,
             lines.insert(0, page.standfirst)
     else:
         lines = generic_lines(tree, model=model, region_model=region_model, url=url,
-                              title=meta.title, lexicon=rules.lexicon)
+                              title=meta.title, lexicon=rules.lexicon, repeats=repeats)
         rule = f"generic+{claimed[0].name}" if claimed else "generic"
     if not any(is_prose(line) for line in lines):  # the last pass cannot make prose
         raise NoArticleError(_no_article(meta.title, lines) or "no article text found")

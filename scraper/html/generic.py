@@ -11,12 +11,14 @@ from __future__ import annotations
 import trafilatura
 from selectolax.lexbor import LexborHTMLParser
 
+from ..clean.repeats import RepeatIndex
 from ..model import Classifier
 from ..rules.lexicon import Lexicon
 from ..text.lines import is_prose
 from ..text.normalize import clean_line
 from .blocks import content_logits, page_blocks
 from .regions import drop_mask
+from .signatures import repeated_mask
 from .visible import block_lines
 
 # The fast extraction is redone with trafilatura's fallbacks when it holds less than this
@@ -32,15 +34,19 @@ FOCUS_SHARE = 0.5
 
 def generic_lines(tree: LexborHTMLParser, *, model: Classifier,
                   region_model: Classifier | None = None, url: str | None = None,
-                  title: str | None = None, lexicon: Lexicon | None = None) -> list[str]:
+                  title: str | None = None, lexicon: Lexicon | None = None,
+                  repeats: RepeatIndex | None = None) -> list[str]:
     """The page's main text, one line per block the block model calls content, less the
     regions `region_model` calls chrome (`title`: the page's headline, which the features
-    measure distances to); prunes `tree` in place."""
+    measure distances to) and less the blocks of the site's template that `repeats` (an
+    index of the site's pages) knows; prunes `tree` in place."""
     found, X = page_blocks(tree, lexicon=lexicon, title=title)
     z = content_logits(model, found, X)
     keep = z > 0
     if region_model is not None and keep.any():
         keep &= ~drop_mask(region_model, found, X, z)
+    if repeats is not None:
+        keep &= ~repeated_mask(found, keep, repeats)
     lines = [text for text, kept in zip(found.texts, keep) if kept]
     if any(is_prose(line) for line in lines):
         return lines
