@@ -30,9 +30,12 @@ def named(*urls: str) -> HostSet:
     return HostSet.of(urls=urls)
 
 
-def fetch(settings: FetchSettings, *urls: str) -> list:
+def fetch(settings: FetchSettings, *urls: str, named_hosts: HostSet | None = None) -> list:
+    """Fetch `urls` in order; each a FetchedPage or the FetchError it raised. The hosts
+    trusted with private addresses are the URLs' own unless `named_hosts` says otherwise."""
     async def run() -> list:
-        async with Fetcher(settings, named_hosts=named(*urls)) as fetcher:
+        hosts = named(*urls) if named_hosts is None else named_hosts
+        async with Fetcher(settings, named_hosts=hosts) as fetcher:
             out = []
             for url in urls:
                 try:

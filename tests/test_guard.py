@@ -13,14 +13,14 @@ import httpcore
 import pytest
 from click.testing import CliRunner
 
-from scraper import AddressBlocked, FetchError, FetchSettings
+from scraper import AddressBlocked, FetchSettings
 from scraper.cli.fetch import fetch_command
-from scraper.net.fetcher import Fetcher
 from scraper.net.guard import GuardedBackend, refusal
 from scraper.net.hosts import HostSet
 from tests.conftest import CONNECTS
 from tests.crawl_sites import article
 from tests.siteserver import Page, SiteServer
+from tests.test_fetch import fetch as fetch_urls
 
 HTML = b"<html><body><p>hello</p></body></html>"
 
@@ -55,16 +55,7 @@ def settings(tmp_path: Path) -> FetchSettings:
 
 
 def fetch(settings: FetchSettings, *urls: str, named: HostSet | None = None) -> list:
-    async def run() -> list:
-        async with Fetcher(settings, named_hosts=named) as fetcher:
-            out = []
-            for url in urls:
-                try:
-                    out.append(await fetcher.fetch(url))
-                except FetchError as err:
-                    out.append(err)
-            return out
-    return asyncio.run(run())
+    return fetch_urls(settings, *urls, named_hosts=named or HostSet())
 
 
 @pytest.mark.parametrize(("address", "kind"), [
