@@ -34,11 +34,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from scraper import Extractor, ScraperError  # noqa: E402
-from scraper.clean.cleaner import read_lines  # noqa: E402
-from scraper.clean.features import line_features  # noqa: E402
-from scraper.clean.repeats import RepeatIndex  # noqa: E402
+from scraper.clean.pipeline import read_lines  # noqa: E402
 from scraper.html.blocks import context_features, page_blocks  # noqa: E402
 from scraper.html.extract import parse_page  # noqa: E402
+from scraper.lines.features import line_features  # noqa: E402
+from scraper.lines.repeats import RepeatIndex  # noqa: E402
 from scraper.train import corpora  # noqa: E402
 
 MIN_SITE_PAGES = 3

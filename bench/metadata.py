@@ -155,9 +155,9 @@ def _ours():
     from selectolax.lexbor import LexborHTMLParser
 
     from scraper import Extractor, ScraperError
+    from scraper.html import select as apply
     from scraper.html.extract import _published
     from scraper.html.metadata import page_metadata
-    from scraper.rules import apply
     from scraper.text.decode import decode_bytes
     extractor = Extractor()
     rules = extractor.rules

@@ -31,8 +31,9 @@ sys.path.insert(0, str(ROOT))
 from metrics import snippet_score, token_f1, word_f1  # noqa: E402
 
 from scraper import Extractor  # noqa: E402
-from scraper.clean.repeats import RepeatIndex, document_keys  # noqa: E402
 from scraper.errors import ScraperError  # noqa: E402
+from scraper.html.signatures import document_keys  # noqa: E402
+from scraper.lines.repeats import RepeatIndex  # noqa: E402
 from scraper.train.corpora import CORPORA, NAMES, READERS, Page  # noqa: E402
 
 MIN_SITE_PAGES = 3

@@ -20,7 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import scraper  # noqa: E402
-from scraper.clean import cleaner, score  # noqa: E402
+from scraper.clean import pipeline as cleaner  # noqa: E402
+from scraper.clean import score  # noqa: E402
 from scraper.html import blocks, extract, generic  # noqa: E402
 from scraper.model import classifier  # noqa: E402
 from scraper.train import corpora  # noqa: E402

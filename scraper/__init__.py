@@ -10,9 +10,8 @@ Every error raised on purpose is a `ScraperError` (see `scraper.errors`).
 
 from ._version import __version__ as __version__  # re-exported, not in __all__
 from .archive import Page, iter_warc
-from .clean.repeats import RepeatIndex
 from .config import ArchiveSettings, CrawlOptions, ExtractOptions, FetchSettings, PoolSettings
-from .crawl.pages import PageOutcome, PageStatus, fetch_pages
+from .crawl.fetch import PageOutcome, PageStatus, fetch_pages
 from .crawl.run import CrawlSummary, run_crawl
 from .errors import (
     AddressBlocked,
@@ -45,11 +44,12 @@ from .extractor import (
     extract_html,
     record_from_bytes,
 )
+from .lines.repeats import RepeatIndex
 from .net.fetcher import FetchResult
-from .pool import ExtractPool
 from .record import Record
 from .rules import Rules, SiteRule, load_rules
-from .store import RecordWriter, WriteResult
+from .run.pool import ExtractPool
+from .run.store import RecordWriter, WriteResult
 
 __all__ = [
     "AddressBlocked",

@@ -17,15 +17,15 @@ import os
 import threading
 from typing import Any
 
-from .clean.cleaner import clean_text as _clean_text
-from .clean.repeats import RepeatIndex
+from .clean.pipeline import clean_text as _clean_text
 from .config import ExtractOptions
 from .errors import EmptyInputError
 from .html.extract import extract_html as _extract_html
+from .lines.repeats import RepeatIndex
 from .model import Classifier, bundled
 from .record import Record
 from .rules.loader import load_rules
-from .rules.model import Rules
+from .rules.site import Rules
 from .text.decode import decode_bytes
 from .text.sniff import looks_like_html
 
@@ -82,7 +82,7 @@ class Extractor:
         """The article of an HTML page; `charset` is the HTTP header's, if known.
 
         `repeats` is an index of other pages of the same site (`RepeatIndex` of their
-        `clean.repeats.document_keys`): a block whose element path and text recur on half
+        `html.signatures.document_keys`): a block whose element path and text recur on half
         of them is the site's template and is dropped (on a quarter of them, at the edges
         of the article only), unless it is the page's only prose.
 

@@ -1,4 +1,4 @@
-"""The per-line implementation of the line features (scraper/clean/features.py before
+"""The per-line implementation of the line features (scraper/lines/features.py before
 issue 17), kept as the reference the vectorised one must equal; not used by the package.
 
 Features of each line of a scraped text, for the learned line classifier.
@@ -24,9 +24,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from scraper.clean.features import RuleSignals
-from scraper.clean.repeats import RepeatIndex
-from scraper.rules.model import Rules, SiteRule
+from scraper.lines.features import RuleSignals
+from scraper.lines.repeats import RepeatIndex
+from scraper.rules.site import Rules, SiteRule
 from scraper.text.bylines import MAX_ROLE_WORDS, byline_name, is_role_line, name_beside_date
 from scraper.text.dates import find_date, has_time, has_time_zone, is_date_line
 from scraper.text.headings import KINDS as HEADING_KINDS

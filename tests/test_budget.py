@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from scraper.html.budget import DEFUSED_SELECT, NESTING_WORK, defuse, nesting_work
+from scraper.html.defuse import DEFUSED_SELECT, NESTING_WORK, defuse, nesting_work
 
 PROSE = ("The council said on Tuesday that the new routes would open next spring, and "
          "residents worried about the noise of the works near the old bridge.")

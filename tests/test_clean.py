@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from scraper import EmptyInputError, NoArticleError, Record, Rules, clean_text, load_rules
-from scraper.clean.repeats import RepeatIndex
+from scraper.lines.repeats import RepeatIndex
 
 P1 = ("The city council voted on Tuesday to expand the bus network, adding three new routes "
       "that will connect the eastern suburbs with the central station by next spring.")

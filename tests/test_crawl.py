@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from scraper import Extractor, run_crawl
 from scraper.cli.crawl import crawl_command
 from scraper.cli.fetch import fetch_command
-from scraper.crawl.lock import CrawlLock
+from scraper.run.lock import CrawlLock
 from tests.crawl_sites import (
     BASE,
     ROOT,

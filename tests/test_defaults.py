@@ -10,7 +10,7 @@ import click
 from click.testing import CliRunner
 
 import scraper
-from scraper.clean import features, title
+from scraper.clean import title
 from scraper.cli import main
 from scraper.cli.common import (
     DEFAULT_CACHE,
@@ -20,6 +20,7 @@ from scraper.cli.common import (
     warc_options,
 )
 from scraper.config import DEFAULT_USER_AGENT, ArchiveSettings, FetchSettings, PoolSettings
+from scraper.lines import features
 from scraper.text import lines
 
 

@@ -18,8 +18,8 @@ from click.testing import CliRunner
 from scraper import Extractor, PoolSettings
 from scraper.archive.run import run_warc
 from scraper.cli import main
-from scraper.pool import open_extraction
-from scraper.store import RecordWriter
+from scraper.run.pool import open_extraction
+from scraper.run.store import RecordWriter
 from tests.conftest import hostile_page, slow_rules
 from tests.warcs import corrupt_member, members, response, revisit, story, write_warc
 
@@ -51,7 +51,7 @@ def archives(tmp_path: Path) -> list[Path]:
 
 
 def test_a_local_cluster_writes_what_one_process_writes(archives, tmp_path):
-    distributed = pytest.importorskip("scraper.distributed", reason="the dask extra is not installed")
+    distributed = pytest.importorskip("scraper.archive.dask", reason="the dask extra is not installed")
     extractor = Extractor(slow_rules(tmp_path / "rules"))
     settings = PoolSettings(jobs=2, page_timeout=1.5)
     single_lines: list[str] = []
@@ -82,7 +82,7 @@ def test_without_the_extra_dask_is_one_line_and_exit_2(archives, tmp_path):
 
 
 def test_dask_needs_an_output_folder(archives):
-    pytest.importorskip("scraper.distributed", reason="the dask extra is not installed")
+    pytest.importorskip("scraper.archive.dask", reason="the dask extra is not installed")
     result = CliRunner().invoke(main, ["warc", "--dask", "local", str(archives[1])])
     assert result.exit_code == 2 and "give -o DIR" in result.stderr
 
@@ -102,7 +102,7 @@ def test_dask_without_an_address_is_a_local_cluster(archives, monkeypatch):
 
 
 def test_bare_dask_runs_a_local_cluster(archives, tmp_path):
-    pytest.importorskip("scraper.distributed", reason="the dask extra is not installed")
+    pytest.importorskip("scraper.archive.dask", reason="the dask extra is not installed")
     runner = CliRunner()
     single = runner.invoke(main, ["warc", "-j", "1", "-o", str(tmp_path / "single"),
                                   str(archives[1])])
@@ -113,9 +113,9 @@ def test_bare_dask_runs_a_local_cluster(archives, tmp_path):
     assert single.stderr.splitlines()[-1].split(" -> ")[0] == \
         spread.stderr.splitlines()[-1].split(" -> ")[0]
 def test_the_folder_lock_and_a_dead_runs_parts(archives, tmp_path):
-    distributed = pytest.importorskip("scraper.distributed", reason="the dask extra is not installed")
+    distributed = pytest.importorskip("scraper.archive.dask", reason="the dask extra is not installed")
     from scraper import LockedError
-    from scraper.crawl.lock import output_lock
+    from scraper.run.lock import output_lock
 
     out = tmp_path / "out"
     dead = out / ".parts" / "0123abcd" / "00000"        # a client killed mid-run left this
@@ -143,7 +143,7 @@ def _children(pid: int) -> list[int]:
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="finds the workers in /proc")
 def test_losing_every_worker_is_one_line_and_exit_1(tmp_path):
-    pytest.importorskip("scraper.distributed", reason="the dask extra is not installed")
+    pytest.importorskip("scraper.archive.dask", reason="the dask extra is not installed")
     recs = []
     for n in range(12):
         recs += [response(A + f"{n}.html", story(n)), response(A + f"slow{n}.html", hostile_page())]

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from scraper import Extractor, Rules, clean_text
-from scraper.clean.classify import Kind, classify, kind_of
-from scraper.clean.features import FEATURES, line_features, rule_signals
 from scraper.errors import ModelError
+from scraper.lines.classify import Kind, classify, kind_of
+from scraper.lines.features import FEATURES, line_features, rule_signals
 from scraper.model import BUNDLED, Classifier, bundled
 from scraper.text.headings import heading_kind
 from scraper.text.lines import words

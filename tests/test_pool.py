@@ -18,7 +18,7 @@ from click.testing import CliRunner
 import scraper
 from scraper import ExtractTimeout, PoolSettings, ScraperError
 from scraper.cli import main
-from scraper.pool import ExtractPool
+from scraper.run.pool import ExtractPool
 from tests.conftest import ROOT, SEEDS, SHARED, hostile_page, slow_rules
 
 CORPUS = SHARED / "corpora" / "readability"
@@ -121,7 +121,7 @@ def test_pool_settings_default_to_the_machine(extractor) -> None:
 _TWO_DICTS = r"""
 import gc, os
 from scraper import Extractor, PoolSettings, default_extractor
-from scraper.pool import ExtractPool
+from scraper.run.pool import ExtractPool
 from scraper.rules.lexicon import Entry
 
 class Litter:

@@ -16,7 +16,7 @@ from scraper import (
     extract_html,
     load_rules,
 )
-from scraper.rules.selftest import run_test, run_tests
+from scraper.cli.selftest import run_test, run_tests
 from tests.conftest import ROOT
 
 BUNDLED = default_extractor().rules  # the parametrize list below needs them at import

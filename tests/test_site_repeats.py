@@ -13,9 +13,9 @@ import pytest
 from click.testing import CliRunner
 
 from scraper import Extractor
-from scraper.clean.repeats import RepeatIndex, document_keys
 from scraper.cli import main
-from scraper.html.signatures import block_signatures, page_blocks_only
+from scraper.html.signatures import block_signatures, document_keys, page_blocks_only
+from scraper.lines.repeats import RepeatIndex
 from tests.warcs import response, write_warc
 
 TOPICS = [

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from scraper import LockedError
-from scraper.crawl.lock import CrawlLock
 from scraper.crawl.state import NEAR_BITS, CrawlState
 from scraper.net.robots import RobotsPolicy, robots_token
+from scraper.run.lock import CrawlLock
 
 
 def test_rows_todo_attempts_and_reopen(tmp_path):

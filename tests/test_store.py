@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from scraper import OutputError, Record, RecordWriter
-from scraper.store import record_key
+from scraper.run.store import record_key
 
 
 def rec(n: int, url: str | None = None) -> Record:

@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 
 from scraper import Rules
-from scraper.clean.classify import Kind, Line, make_line, split_lines
-from scraper.clean.features import FEATURES, line_features, rule_signals, rule_signals_of
-from scraper.clean.repeats import RepeatIndex
-from scraper.rules.model import SiteRule
+from scraper.lines.classify import Kind, Line, make_line, split_lines
+from scraper.lines.features import FEATURES, line_features, rule_signals, rule_signals_of
+from scraper.lines.repeats import RepeatIndex
+from scraper.rules.site import SiteRule
 from scraper.text.chars import TextLines, sentences_of, words_of
 from scraper.text.headings import heading_kind, heading_kinds
 from scraper.text.lines import is_sentence, words

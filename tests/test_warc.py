@@ -307,7 +307,7 @@ def test_partitions_of_a_damaged_file_read_as_the_whole_file(gz: bool, data) -> 
         whole = [(type(e).__name__, e.source, e.url, str(getattr(e, "error", ""))) for e in read_warc(path)]
         if offsets is None:
             return
-        bounds = offsets[::size] or [0]   # as scraper.distributed.partitions cuts them
+        bounds = offsets[::size] or [0]   # as scraper.archive.dask.partitions cuts them
         parts = []
         for i, start in enumerate(bounds):
             stop = bounds[i + 1] if i + 1 < len(bounds) else None

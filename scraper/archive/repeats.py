@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from ..clean.repeats import MIN_PAGES, PageKeys, RepeatIndex, document_keys
 from ..errors import ArchiveError
+from ..html.signatures import document_keys
+from ..lines.repeats import MIN_PAGES, PageKeys, RepeatIndex
 from ..net.urls import site_of
 from .read import Page, read_warc
 from .run import WarcSource, page_problem

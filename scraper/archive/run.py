@@ -1,7 +1,7 @@
 """WARC files into records: each record's outcome, in file order, committed in that order.
 
 The same functions serve `scrape warc` in one process, with `--jobs` worker processes,
-and on each Dask worker (`scraper.distributed`): only how pages are extracted differs.
+and on each Dask worker (`scraper.archive.dask`): only how pages are extracted differs.
 
 Outcomes: `written` / `duplicate` (a record, new or already in the folder); `skipped`
 (not a page: not HTTP, a revisit, not HTML, an HTTP error status, a crawl's discovery
@@ -21,9 +21,9 @@ from typing import BinaryIO
 
 from ..errors import ArchiveError, InputError, NoArticleError, ScraperError
 from ..net.urls import site_of
-from ..pool import Extraction
 from ..record import Record
-from ..store import RecordWriter
+from ..run.pool import Extraction
+from ..run.store import RecordWriter
 from .read import Entry, Page, Skipped, read_warc
 
 WarcSource = str | os.PathLike[str] | BinaryIO

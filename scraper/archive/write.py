@@ -31,11 +31,11 @@ import zlib
 from pathlib import Path
 from typing import BinaryIO
 
-from .. import __version__
+from .._version import __version__
 from ..config import ArchiveSettings
 from ..errors import OutputError
 from ..net.exchange import Exchange
-from ..store import fsync_dir
+from ..run.store import fsync_dir
 from .read import ROLE_HEADER
 
 OPEN_SUFFIX = ".open"

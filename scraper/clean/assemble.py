@@ -11,13 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..errors import NoArticleError
+from ..lines.classify import Kind, Line
+from ..lines.span import find_body
 from ..record import Record
 from ..text.bylines import byline_name, name_beside_date
 from ..text.dates import find_date
 from ..text.headings import heading_kind
 from ..text.language import guess_language
-from .body import find_body
-from .classify import Kind, Line
 from .score import DROP_MAX_WORDS, DROP_PROBABILITY
 from .title import (
     HEADLINE_MAX_WORDS,

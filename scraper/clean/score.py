@@ -14,10 +14,10 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import ModelError
+from ..lines.classify import Kind, Line, make_line
+from ..lines.features import FEATURES, line_features
 from ..model import Classifier
 from ..text.lines import PROSE_WORDS
-from .classify import Kind, Line, make_line
-from .features import FEATURES, line_features
 
 # Hand weight: a prose line of PROSE_WORDS words weighs nothing, each word more adds one,
 # each word less takes SHORT_PENALTY off, capped at MAX_LINE_WEIGHT; rule kinds weigh

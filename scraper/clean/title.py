@@ -6,9 +6,9 @@ body. A headline never sits between a byline and the body.
 
 from __future__ import annotations
 
+from ..lines.classify import Kind, Line
 from ..text.lines import HEADLINE_MAX_WORDS, NOT_HEADLINE_END
 from ..text.normalize import visible
-from .classify import Kind, Line
 
 # The headline is looked for among this many lines above the body.
 TITLE_WINDOW = 12

@@ -7,13 +7,14 @@ from collections.abc import Iterable, Iterator
 
 import click
 
-from ..clean.repeats import RepeatIndex, document_keys
 from ..config import PoolSettings
 from ..errors import InputError, ScraperError
 from ..extractor import Extractor
-from ..pool import open_extraction
+from ..html.signatures import document_keys
+from ..lines.repeats import RepeatIndex
 from ..record import Record
-from ..store import RecordWriter
+from ..run.pool import open_extraction
+from ..run.store import RecordWriter
 from .common import (
     EXIT_FAILED,
     EXIT_OK,

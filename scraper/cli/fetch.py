@@ -8,11 +8,11 @@ from pathlib import Path
 import click
 
 from ..config import ArchiveSettings, FetchSettings
-from ..crawl.pages import PageStatus, fetch_pages
+from ..crawl.fetch import PageStatus, fetch_pages
 from ..errors import ScraperError
 from ..extractor import Extractor
 from ..record import Record
-from ..store import RecordWriter
+from ..run.store import RecordWriter
 from .common import (
     EXIT_FAILED,
     EXIT_INTERRUPTED,

@@ -8,8 +8,8 @@ import click
 
 from ..errors import RulesError
 from ..extractor import Extractor
-from ..rules.selftest import describe, run_tests
 from .common import EXIT_FAILED, EXIT_OK, extractor_option, fail, warn
+from .selftest import describe, run_tests
 
 
 @click.group("rules")

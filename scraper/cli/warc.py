@@ -12,12 +12,12 @@ from ..archive.read import stdin_spool, warc_files
 from ..archive.repeats import site_indexes
 from ..archive.run import WarcOutcome, WarcSource, WarcSummary, run_warc
 from ..config import PoolSettings
-from ..crawl.lock import output_lock
 from ..errors import ClusterError, LockedError, ScraperError
 from ..extractor import Extractor
-from ..pool import open_extraction
 from ..record import Record
-from ..store import RecordWriter
+from ..run.lock import output_lock
+from ..run.pool import open_extraction
+from ..run.store import RecordWriter
 from .common import (
     EXIT_FAILED,
     EXIT_INTERRUPTED,
@@ -130,7 +130,8 @@ def _finish(summary: WarcSummary, folder: Path | None) -> None:
 def _run_dask(address: str, sources: list[WarcSource | tuple[WarcSource, str]], output: str,
               settings: PoolSettings, extractor: Extractor) -> None:
     try:
-        from .. import distributed
+        from ..archive import dask as distributed
+
     except ImportError as err:
         fail(f"--dask needs the dask extra: pip install 'scraper[dask]' ({err.name} is missing)",
              EXIT_USAGE)

@@ -18,7 +18,7 @@ from ..errors import FetchError, InputError, OffsiteError
 from ..net.content import gunzip
 from ..net.fetcher import FetchResult
 from ..net.urls import canonical_url
-from ..rules.model import SiteRule
+from ..rules.site import SiteRule
 from ..text.decode import decode_bytes
 from .scope import site_scope
 

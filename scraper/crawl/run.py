@@ -31,12 +31,12 @@ from ..config import CrawlOptions
 from ..errors import FetchError, OffsiteError, RulesError
 from ..extractor import Extractor, default_extractor
 from ..net.fetcher import Fetcher
-from ..pool import Extraction, open_extraction
-from ..rules.model import Rules, SiteRule
-from ..store import RecordWriter
+from ..rules.site import Rules, SiteRule
+from ..run.lock import CrawlLock, output_lock
+from ..run.pool import Extraction, open_extraction
+from ..run.store import RecordWriter
 from .discover import discover_site
-from .lock import CrawlLock, output_lock
-from .pages import PageOutcome, PageStatus, delay_lookup, fetch_page
+from .fetch import PageOutcome, PageStatus, delay_lookup, fetch_page
 from .scope import all_named, site_scope
 from .state import CrawlState, UrlRow
 

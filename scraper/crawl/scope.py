@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..net.hosts import HostSet
-from ..rules.model import SiteRule
+from ..rules.site import SiteRule
 
 
 def named_hosts(site: SiteRule) -> HostSet:

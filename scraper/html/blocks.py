@@ -29,8 +29,8 @@ from dataclasses import dataclass
 import numpy as np
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from ..clean.body import heaviest_span
 from ..errors import ModelError
+from ..lines.span import heaviest_span
 from ..model import Classifier
 from ..rules.lexicon import Lexicon
 from ..text import chars

@@ -17,21 +17,21 @@ from dataclasses import dataclass
 import htmldate
 from selectolax.lexbor import LexborHTMLParser
 
-from ..clean.classify import Kind, kind_of
-from ..clean.features import rule_signals_of
-from ..clean.repeats import RepeatIndex
 from ..config import ExtractOptions
 from ..errors import EmptyInputError, NoArticleError, PageTooLargeError
+from ..lines.classify import Kind, kind_of
+from ..lines.features import rule_signals_of
+from ..lines.repeats import RepeatIndex
 from ..model import Classifier
 from ..net.urls import site_of
 from ..record import Record
-from ..rules import apply
-from ..rules.model import Rules, SiteRule
+from ..rules.site import Rules, SiteRule
 from ..text.bylines import author_name
 from ..text.dates import date_in_url, find_date
 from ..text.decode import decode_bytes
 from ..text.lines import NOT_HEADLINE_END, is_prose
-from .budget import defuse
+from . import select as apply
+from .defuse import defuse
 from .generic import generic_lines
 from .metadata import PageMeta, page_metadata
 from .tail import tidy_body

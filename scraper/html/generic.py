@@ -11,7 +11,7 @@ from __future__ import annotations
 import trafilatura
 from selectolax.lexbor import LexborHTMLParser
 
-from ..clean.repeats import RepeatIndex
+from ..lines.repeats import RepeatIndex
 from ..model import Classifier
 from ..rules.lexicon import Lexicon
 from ..text.lines import is_prose

@@ -14,7 +14,7 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .budget import DEFUSED_SELECT
+from .defuse import DEFUSED_SELECT
 
 # Elements that never hold article text.
 DROP_TAGS = ("script:not([type='application/ld+json'])", "style", "template", "iframe", "object",

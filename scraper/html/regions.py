@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..clean.body import heaviest_span
+from ..lines.span import heaviest_span
 from ..model import Classifier
 from ..text.headings import HEADING_WORDS, heading_kind
 from ..text.headings import KINDS as HEADING_KINDS

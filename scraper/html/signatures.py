@@ -15,13 +15,14 @@ import warnings
 import numpy as np
 from selectolax.lexbor import LexborHTMLParser
 
-from ..clean.repeats import MIN_PAGES, PageKeys, RepeatIndex, key_hashes
 from ..errors import DecodeWarning, InputError
+from ..lines.repeats import MIN_PAGES, PageKeys, RepeatIndex, document_lines, key_hashes
 from ..text.decode import decode_bytes
 from ..text.lines import is_prose
 from ..text.normalize import match_keys
+from ..text.sniff import looks_like_html
 from .blocks import Blocks, segment
-from .budget import defuse
+from .defuse import defuse
 from .prune import prune
 
 _DIGITS = re.compile(r"\d+")
@@ -93,3 +94,12 @@ def repeated_mask(blocks: Blocks, keep: np.ndarray, repeats: RepeatIndex) -> np.
     if not any(is_prose(blocks.texts[i]) for i in np.flatnonzero(left)):
         return np.zeros(len(blocks), dtype=bool)
     return drop
+
+
+def document_keys(data: bytes) -> PageKeys:
+    """What a document contributes to its site's index: an HTML page's block texts and
+    signatures (below), a text document's lines; nothing for unreadable
+    input (its own error comes when it is extracted)."""
+    if looks_like_html(data):
+        return page_keys(data)
+    return PageKeys.of(document_lines(data))

@@ -2,7 +2,7 @@
 and the inline tests rule files carry."""
 
 from .loader import default_rules_dir, load_rule_file, load_rules
-from .model import CrawlConfig, Rules, RuleTest, SiteRule
+from .site import CrawlConfig, Rules, RuleTest, SiteRule
 
 __all__ = ["CrawlConfig", "RuleTest", "Rules", "SiteRule", "default_rules_dir", "load_rule_file",
            "load_rules"]

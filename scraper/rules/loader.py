@@ -55,7 +55,7 @@ from selectolax.lexbor import LexborHTMLParser, SelectolaxError
 
 from ..errors import RulesError
 from .lexicon import Lexicon
-from .model import CrawlConfig, Rules, RuleTest, SiteRule
+from .site import CrawlConfig, Rules, RuleTest, SiteRule
 
 _SCHEMA: dict[str, dict[str, type] | type] = {
     "name": str,

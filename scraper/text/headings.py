@@ -5,7 +5,7 @@ the corpora, matched at the start of a short line or block.
 A heading says what follows it, not what it is: "Comments" after the article opens the
 thread, the same word near the top is a link to it. The line classifier therefore reads,
 beside the heading itself, how much of the text's prose stands above the last heading of
-each kind (`scraper.clean.features`); the body assembly never keeps one as a subheading
+each kind (`scraper.lines.features`); the body assembly never keeps one as a subheading
 (`scraper.clean.assemble`).
 """
 

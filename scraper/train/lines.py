@@ -1,7 +1,7 @@
 """Training the line classifier of the text cleaner: `python -m scraper.train lines`.
 
 Data: the labelled text dumps of `scraper.train.corpora` (readability, trafilatura, WCXB, seeds),
-labelled by the rule of `line_labels`; features: `scraper.clean.features`, computed exactly
+labelled by the rule of `line_labels`; features: `scraper.lines.features`, computed exactly
 as `clean_text` computes them (a site's pages see each other's repetitions, as when
 `scrape clean` is given the site's folder). Pages are split into FOLDS folds by site
 (`site_fold`); one model is fitted per fold on the other folds' pages
@@ -22,10 +22,10 @@ from pathlib import Path
 
 import numpy as np
 
-from ..clean.classify import Line
-from ..clean.cleaner import read_lines
-from ..clean.features import FEATURES, line_features
-from ..clean.repeats import MIN_PAGES, RepeatIndex
+from ..clean.pipeline import read_lines
+from ..lines.classify import Line
+from ..lines.features import FEATURES, line_features
+from ..lines.repeats import MIN_PAGES, RepeatIndex
 from ..model import BUNDLED, Classifier, site_fold
 from ..rules import Rules, load_rules
 from . import line_labels

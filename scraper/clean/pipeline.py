@@ -14,12 +14,12 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from ..errors import NoArticleError
+from ..lines.classify import Line, split_lines
+from ..lines.repeats import RepeatIndex
 from ..model import Classifier
 from ..record import Record
-from ..rules.model import Rules, SiteRule
+from ..rules.site import Rules, SiteRule
 from .assemble import assemble
-from .classify import Line, split_lines
-from .repeats import RepeatIndex
 from .score import score_lines
 
 

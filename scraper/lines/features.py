@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..rules.model import Rules, SiteRule
+from ..rules.site import Rules, SiteRule
 from ..text import chars
 from ..text.bylines import MAX_ROLE_WORDS, ROLE, byline_name, name_beside_date
 from ..text.chars import TextLines, sentences_of, words_of

@@ -27,9 +27,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .errors import OutputError, os_reason
-from .net.urls import canonical_url
-from .record import Record
+from ..errors import OutputError, os_reason
+from ..net.urls import canonical_url
+from ..record import Record
 
 _NAME = re.compile(r"^(\d{3,})_([0-9a-f]{16})\.txt$")
 INDEX = "records.jsonl"

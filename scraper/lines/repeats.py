@@ -134,16 +134,6 @@ def _levels(counts: np.ndarray, pages: int) -> np.ndarray:
     return np.where(counts >= strong, 2, np.where(counts >= weak, 1, 0)).astype(np.int8)
 
 
-def document_keys(data: bytes) -> PageKeys:
-    """What a document contributes to its site's index: an HTML page's block texts and
-    signatures (`html.signatures`), a text document's lines; nothing for unreadable
-    input (its own error comes when it is extracted)."""
-    if looks_like_html(data):
-        from ..html.signatures import page_keys  # html imports this module: import late
-        return page_keys(data)
-    return PageKeys.of(document_lines(data))
-
-
 def document_lines(data: bytes) -> list[str]:
     """The lines of a text document as the index counts them ([] for an HTML page, whose
     blocks `document_keys` reads, and for unreadable input)."""

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from ..html.visible import block_lines, visible_text
+from ..rules.site import SiteRule
 from ..text.normalize import clean_line
-from .model import SiteRule
+from .visible import block_lines, visible_text
 
 
 @dataclass(frozen=True)

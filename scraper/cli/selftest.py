@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..errors import ScraperError
-from .model import RuleTest, SiteRule
+from ..rules.site import RuleTest, SiteRule
 
 if TYPE_CHECKING:
     from ..extractor import Extractor

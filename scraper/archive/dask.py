@@ -36,14 +36,14 @@ from pathlib import Path
 import dask
 from distributed import Client, LocalCluster
 
-from .archive.read import record_offsets
-from .archive.run import WarcOutcome, WarcSummary, run_warc
-from .config import PoolSettings
-from .crawl.lock import output_lock
-from .errors import ClusterError, ScraperError
-from .extractor import Extractor
-from .pool import InlineExtraction, open_extraction
-from .store import RecordWriter
+from ..config import PoolSettings
+from ..errors import ClusterError, ScraperError
+from ..extractor import Extractor
+from ..run.lock import output_lock
+from ..run.pool import InlineExtraction, open_extraction
+from ..run.store import RecordWriter
+from .read import record_offsets
+from .run import WarcOutcome, WarcSummary, run_warc
 
 PARTS = ".parts"
 # Partitions per worker: enough for the cluster to balance uneven pages.

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..rules.lexicon import Risk
-from ..rules.model import Rules, SiteRule
+from ..rules.site import Rules, SiteRule
 from ..text import chars
 from ..text.chars import TextLines, sentences_of, words_of
 from ..text.lines import list_marker

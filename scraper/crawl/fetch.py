@@ -26,9 +26,9 @@ from ..errors import (
 from ..extractor import Extractor, default_extractor
 from ..net.fetcher import Fetcher
 from ..net.hosts import HostSet
-from ..pool import Extraction
 from ..record import Record
-from ..rules.model import Rules, SiteRule
+from ..rules.site import Rules, SiteRule
+from ..run.pool import Extraction
 from .scope import all_named
 
 

@@ -42,11 +42,11 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .clean.repeats import RepeatIndex
-from .config import PoolSettings
-from .errors import ExtractTimeout, ScraperError
-from .extractor import Extractor
-from .record import Record
+from ..config import PoolSettings
+from ..errors import ExtractTimeout, ScraperError
+from ..extractor import Extractor
+from ..lines.repeats import RepeatIndex
+from ..record import Record
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -79,7 +79,7 @@ def _context() -> _Context:
         ctx = multiprocessing.get_context("forkserver")
     except ValueError:
         return multiprocessing.get_context("spawn")
-    ctx.set_forkserver_preload(["scraper.pool"])
+    ctx.set_forkserver_preload(["scraper.run.pool"])
     return ctx
 
 
