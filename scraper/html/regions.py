@@ -31,7 +31,7 @@ from ..model import Classifier
 from ..text.headings import HEADING_WORDS, heading_kind
 from ..text.headings import KINDS as HEADING_KINDS
 from ..text.policies import block_policy_hits
-from .blocks import _BLOCK_TAG_CODE, ANCESTOR_GROUPS, FEATURES, NAME_KINDS, Blocks
+from .blocks import ANCESTOR_GROUPS, FEATURES, NAME_KINDS, Blocks
 
 # A template region has at least this many items, and its template is this share of the
 # container's children that hold text.
@@ -54,7 +54,6 @@ POLICY_DENSITY = 0.5
 # Logits are clipped to this before the main-run search (as for the block context).
 SPAN_CLIP = 4.0
 KIND_NAMES = ("template", "heading", "form")
-_HEADING_TAGS = np.array([_BLOCK_TAG_CODE[t] for t in ("h1", "h2", "h3")])
 _FORM_BIT = 1 << list(ANCESTOR_GROUPS).index("form")
 _COL = {name: i for i, name in enumerate(FEATURES)}
 _REGION_NAME_KINDS = ("comments", "share", "related", "newsletter", "advert", "sidebar",
@@ -83,7 +82,7 @@ def find_regions(blocks: Blocks, X: np.ndarray) -> list[Region]:
         return []
     first, last = _block_ranges(blocks)
     regions = _template_regions(blocks, first, last)
-    regions += _heading_regions(blocks, X, first, last)
+    regions += _heading_regions(blocks, X, last)
     regions += _form_regions(blocks, first, last)
     return regions
 
@@ -121,11 +120,10 @@ def _template_regions(blocks: Blocks, first: np.ndarray, last: np.ndarray) -> li
     return regions
 
 
-def _heading_regions(blocks: Blocks, X: np.ndarray, first: np.ndarray,
-                     last: np.ndarray) -> list[Region]:
+def _heading_regions(blocks: Blocks, X: np.ndarray, last: np.ndarray) -> list[Region]:
     words = X[:, _COL["words"]]
     regions = []
-    heading_block = np.isin(blocks.tag[blocks.element], _HEADING_TAGS)
+    heading_block = X[:, _COL["tag_h"]] > 0  # an <h1>..<h6> block
     for i in np.flatnonzero(words <= HEADING_WORDS).tolist():
         text = blocks.texts[i]
         kind = heading_kind(text, int(words[i]))
@@ -166,10 +164,9 @@ REGION_FEATURES = _feature_names()
 _R = {name: i for i, name in enumerate(REGION_FEATURES)}
 
 
-def main_run(blocks: Blocks, z: np.ndarray) -> tuple[int, int] | None:
+def main_run(chars: np.ndarray, z: np.ndarray) -> tuple[int, int] | None:
     """The page's main run of content: the [start, end) blocks of largest clipped logit
-    weight (`z`: the block model's logits)."""
-    chars = np.fromiter((len(t) for t in blocks.texts), dtype=np.float64, count=len(blocks))
+    weight (`chars`: the blocks' sizes, `z`: the block model's logits)."""
     return heaviest_span(np.clip(z, -SPAN_CLIP, SPAN_CLIP) * np.log1p(chars))
 
 
@@ -189,7 +186,7 @@ def region_features(blocks: Blocks, X: np.ndarray, z: np.ndarray,
     kept = z > 0
     kept_total = max(float(chars[kept].sum()), 1.0)
     before = np.concatenate([[0.0], np.cumsum(chars)])
-    run = main_run(blocks, z)
+    run = main_run(chars, z)
     names = blocks.names
     policy = np.concatenate([[0], np.cumsum(block_policy_hits(blocks.texts))])
     # per-block sums over any [a, b) as differences of running totals (all whole numbers)
@@ -263,18 +260,25 @@ def sure_chrome(R: np.ndarray) -> np.ndarray:
     return teasers | policy
 
 
-def drop_mask(model: Classifier, blocks: Blocks, X: np.ndarray, z: np.ndarray) -> np.ndarray:
-    """Per block, whether a region the model calls chrome holds it (`z`: the block
-    model's final logits). Only regions holding a kept block are read: dropping the
-    others changes nothing."""
-    drop = np.zeros(len(blocks), dtype=bool)
-    kept = np.concatenate([[0], np.cumsum(z > 0)])
-    regions = [r for r in find_regions(blocks, X) if kept[r.end] > kept[r.start]]
+def chrome_mask(model: Classifier, regions: list[Region], R: np.ndarray, n: int) -> np.ndarray:
+    """Per block of a page of `n`, whether a region decided chrome holds it: the model is
+    sure (logit below DROP_LOGIT) or the evidence alone says so (`sure_chrome`); `R` the
+    regions' `region_features`."""
+    drop = np.zeros(n, dtype=bool)
     if not regions:
         return drop
-    R = region_features(blocks, X, z, regions)
     chrome = (model.logits(R) < DROP_LOGIT) | sure_chrome(R)
     for region, is_chrome in zip(regions, chrome):
         if is_chrome:
             drop[region.start:region.end] = True
     return drop
+
+
+def drop_mask(model: Classifier, blocks: Blocks, X: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """Per block, whether a region the model calls chrome holds it (`z`: the block
+    model's final logits). Only regions holding a kept block are read: dropping the
+    others changes nothing."""
+    kept = np.concatenate([[0], np.cumsum(z > 0)])
+    regions = [r for r in find_regions(blocks, X) if kept[r.end] > kept[r.start]]
+    R = region_features(blocks, X, z, regions)
+    return chrome_mask(model, regions, R, len(blocks))

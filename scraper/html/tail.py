@@ -34,10 +34,11 @@ PARAGRAPH_WORDS = 16
 
 def tidy_body(lines: list[str], title: str | None) -> list[str]:
     """`lines` less what a body is not (see the module's docstring)."""
-    lines = _cut_chrome_tail(lines)
+    prose = [is_prose(line) for line in lines]
+    lines = _cut_chrome_tail(lines, prose)
     headline = match_key(title) if title else ""
     seen: set[str] = set()
-    last_prose = max((i for i, line in enumerate(lines) if is_prose(line)), default=-1)
+    last_prose = max((i for i, flag in enumerate(prose[:len(lines)]) if flag), default=-1)
     kept = []
     for i, line in enumerate(lines):
         key = match_key(line)
@@ -50,11 +51,11 @@ def tidy_body(lines: list[str], title: str | None) -> list[str]:
     return kept
 
 
-def _cut_chrome_tail(lines: list[str]) -> list[str]:
-    """`lines` up to the first chrome heading below most of the body's prose, when no
-    paragraph follows it."""
-    prose = [len(line) if is_prose(line) else 0 for line in lines]
-    total = sum(prose)
+def _cut_chrome_tail(lines: list[str], prose: list[bool]) -> list[str]:
+    """`lines` up to the first chrome heading below most of the body's prose (`prose`:
+    which lines are), when no paragraph follows it."""
+    sizes = [len(line) if flag else 0 for line, flag in zip(lines, prose)]
+    total = sum(sizes)
     if not total:
         return lines
     above = 0
@@ -63,7 +64,7 @@ def _cut_chrome_tail(lines: list[str]) -> list[str]:
                 and not any(words(after) >= PARAGRAPH_WORDS and is_sentence(after)
                             for after in lines[i + 1:])):
             return lines[:i]
-        above += prose[i]
+        above += sizes[i]
     return lines
 
 

@@ -33,20 +33,14 @@ from typing import Any
 import numpy as np
 
 from ..html.blocks import content_logits
-from ..html.regions import (
-    DROP_LOGIT,
-    REGION_FEATURES,
-    Region,
-    find_regions,
-    region_features,
-    sure_chrome,
-)
+from ..html.regions import REGION_FEATURES, Region, chrome_mask, find_regions, region_features
 from ..model import BUNDLED, Classifier
 from ..rules import load_rules
 from .blocks import (
     CORPUS_WEIGHT,
     FOLD_MODELS,
     FOLDS,
+    PAGE_WEIGHT,
     PageData,
     dataset,
     fit_rows,
@@ -62,7 +56,6 @@ CATBOOST = {"iterations": 200, "depth": 4, "learning_rate": 0.1, "l2_leaf_reg": 
 # neither to keep nor to drop whole).
 CONTENT_SHARE = 0.7
 CHROME_SHARE = 0.3
-PAGE_WEIGHT = 100.0
 
 
 @dataclass(frozen=True)
@@ -115,14 +108,9 @@ def _fit(chosen: list[PageRegions], *, threads: int, training: dict[str, Any]) -
 
 def kept_after(p: PageRegions, model: Classifier | None, *, loco: bool = False) -> np.ndarray:
     """Which blocks are kept: the block model's, less the regions `model` calls chrome."""
-    z = p.z_loco if loco else p.z
-    keep = z > 0
-    if model is not None and p.regions:
-        R = p.R_loco if loco else p.R
-        chrome = (model.logits(R) < DROP_LOGIT) | sure_chrome(R)
-        for region, is_chrome in zip(p.regions, chrome):
-            if is_chrome:
-                keep[region.start:region.end] = False
+    keep = (p.z_loco if loco else p.z) > 0
+    if model is not None:
+        keep &= ~chrome_mask(model, p.regions, p.R_loco if loco else p.R, len(keep))
     return keep
 
 
